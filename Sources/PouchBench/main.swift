@@ -1,0 +1,3 @@
+import Pouch
+
+print("not yet")

@@ -80,12 +80,9 @@ extension DocumentStore {
             counters.count(before: doc.isDeleted, after: nil)
             return removed
         }
-        var tree = RevisionTree()
-        for leaf in kept {
-            tree.merge(history: doc.tree.history(of: leaf), isDeleted: doc.tree.isDeleted(leaf))
-        }
-        let dropped = Set(doc.tree.allRevisions).subtracting(tree.allRevisions)
-        try deleteRevisions(Array(dropped), of: doc.key)
+        var tree = doc.tree
+        let dropped = tree.purge(Set(removed))
+        try deleteRevisions(dropped, of: doc.key)
         counters.updateSeq += 1
         let updated = DocumentRecord(key: doc.key, id: id, seq: counters.updateSeq, tree: tree)
         try save(updated, isNew: false)

@@ -164,7 +164,10 @@ extension SortField {
     /// The fields as a user writes them: names, `{"field": "desc"}` for
     /// descending ones.
     static func requestJSON(_ fields: [SortField]) -> JSON {
-        .array(fields.map { $0.isAscending ? .string($0.field) : .object(JSONObject([($0.field, "desc")])) })
+        .array(
+            fields.map {
+                $0.isAscending ? .string($0.field) : .object(JSONObject([($0.field, "desc")]))
+            })
     }
 }
 
@@ -185,7 +188,9 @@ extension IndexDefinition {
         let ddoc = try body.removeValue(forKey: "ddoc").map(IndexDefinition.string)
         try IndexDefinition.checkIgnoredOptions(&body)
         if let (key, _) = body.members.first { throw MangoError.invalidKey(key) }
-        guard type == "json" else { throw MangoError.invalidIndex("Invalid type for index: \(type)") }
+        guard type == "json" else {
+            throw MangoError.invalidIndex("Invalid type for index: \(type)")
+        }
         let (fields, partial) = try IndexDefinition.definition(index)
         self.init(fields: fields, name: name, ddoc: ddoc, partialFilterSelector: partial)
     }
@@ -232,7 +237,8 @@ extension IndexDefinition {
     private static func checkIgnoredOptions(_ body: inout JSONObject) throws(PouchError) {
         if let w = body.removeValue(forKey: "w"), (w.intValue ?? 0) < 1 || w.stringValue != nil {
             throw MangoError.invalidValue(
-                "invalid_pos_integer", "\(ErlangTerm.format(w)) is not an integer greater than zero")
+                "invalid_pos_integer", "\(ErlangTerm.format(w)) is not an integer greater than zero"
+            )
         }
         if let partitioned = body.removeValue(forKey: "partitioned") {
             guard partitioned.boolValue != nil else {

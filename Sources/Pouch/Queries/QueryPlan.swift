@@ -165,7 +165,9 @@ package enum QueryPlanner {
         var warnings: [String] = []
         if let useIndex, let ddoc = useIndex.first {
             let isUsed: Bool
-            if case .index(let index) = plan.source { isUsed = matches(index, useIndex) } else {
+            if case .index(let index) = plan.source {
+                isUsed = matches(index, useIndex)
+            } else {
                 isUsed = false
             }
             let name = ddoc.hasPrefix("_design/") ? String(ddoc.dropFirst(8)) : ddoc

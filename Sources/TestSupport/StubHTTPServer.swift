@@ -69,17 +69,18 @@ public final class StubHTTPServer: Sendable {
         state.withLock { $0.requests }
     }
 
-    /// Stops listening and closes connections still open.
+    /// Stops listening and shuts down connections still open.
+    ///
+    /// Sockets are only shut down here; the thread that owns each one
+    /// closes it, under the same lock, so no descriptor number is touched
+    /// after the system may have handed it to another socket.
     public func stop() {
-        let connections = state.withLock { state -> Set<Int32>? in
-            if state.isStopped { return nil }
+        state.withLock { state in
+            if state.isStopped { return }
             state.isStopped = true
-            return state.connections
+            shutdown(listener, Int32(SHUT_RDWR))
+            for connection in state.connections { shutdown(connection, Int32(SHUT_RDWR)) }
         }
-        guard let connections else { return }
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
-        for connection in connections { shutdown(connection, Int32(SHUT_RDWR)) }
     }
 
     private static func listen() throws -> (Int32, Int) {
@@ -105,6 +106,7 @@ public final class StubHTTPServer: Sendable {
     }
 
     private func acceptLoop() {
+        defer { close(listener) }
         while true {
             let connection = accept(listener, nil, nil)
             if connection < 0 {
@@ -126,8 +128,10 @@ public final class StubHTTPServer: Sendable {
 
     private func serve(_ connection: Int32) {
         defer {
-            state.withLock { _ = $0.connections.remove(connection) }
-            close(connection)
+            state.withLock { state in
+                state.connections.remove(connection)
+                close(connection)
+            }
         }
         let channel = StubConnection(socket: connection)
         guard let request = channel.readRequest() else { return }

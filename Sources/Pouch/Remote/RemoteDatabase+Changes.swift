@@ -135,7 +135,7 @@ extension RemoteDecoding {
         var revisions: [RevisionID] = []
         revisions.reserveCapacity(entries.count)
         for entry in entries { revisions.append(try revision(entry["rev"], "changes[].rev")) }
-        let doc = row["doc"].flatMap { $0.isNull ? nil : $0 }
+        let doc = nonNull(row["doc"])
         return Change(
             id: try require(row["id"]?.stringValue, "id of a change"),
             seq: try require(row["seq"], "seq of a change"), changes: revisions,

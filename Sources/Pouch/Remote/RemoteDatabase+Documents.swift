@@ -115,7 +115,7 @@ extension RemoteDecoding {
             return AllDocsRow(id: nil, key: key, error: error)
         }
         let value = row["value"]
-        let doc = row["doc"].flatMap { $0.isNull ? nil : $0 }
+        let doc = nonNull(row["doc"])
         return AllDocsRow(
             id: try require(row["id"]?.stringValue, "id of a row"), key: key,
             rev: try revision(value?["rev"], "value.rev of a row"),

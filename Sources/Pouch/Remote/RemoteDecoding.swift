@@ -7,6 +7,12 @@ enum RemoteDecoding {
         return value
     }
 
+    /// `value` unless it is absent or JSON `null`.
+    static func nonNull(_ value: JSON?) -> JSON? {
+        guard let value, !value.isNull else { return nil }
+        return value
+    }
+
     /// A revision given as a string.
     static func revision(_ value: JSON?, _ what: String) throws(PouchError) -> RevisionID {
         let text = try require(value?.stringValue, "\(what) as a string")

@@ -4,11 +4,13 @@ import Pouch
 extension StubHTTPServer {
     /// A request as the stub server received it.
     public struct Request: Sendable {
+        /// `GET`, `PUT`, `POST`, `DELETE`, `HEAD`...
         public var method: String
         /// The request target exactly as sent, such as `/db/a%2Fb?rev=1-x`.
         public var target: String
         /// The header fields in the order sent.
         public var headers: [(name: String, value: String)]
+        /// The body bytes (decoded when sent chunked).
         public var body: [UInt8]
 
         /// The path part of the target, still percent-encoded.
@@ -27,7 +29,8 @@ extension StubHTTPServer {
         public var query: [String: String] {
             var items: [String: String] = [:]
             for pair in rawQuery.split(separator: "&") {
-                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                let parts = pair.split(
+                    separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 let name = String(parts[0]).removingPercentEncoding ?? String(parts[0])
                 let value = parts.count > 1 ? String(parts[1]) : ""
                 items[name] = value.removingPercentEncoding ?? value

@@ -142,6 +142,7 @@ public final class StubHTTPServer: Sendable {
 
 /// A failure to start the stub server.
 public struct StubServerError: Error, CustomStringConvertible {
+    /// What went wrong.
     public var description: String
     init(_ description: String) { self.description = description }
 }

@@ -14,7 +14,8 @@ import Testing
     @Test func basicCredentialsFromTheURLGoInAnAuthorizationHeader() async throws {
         let server = try StubHTTPServer { _ in .json(200, Self.info) }
         defer { server.stop() }
-        let db = RemoteDatabase(url: URL(string: "http://admin:secret@127.0.0.1:\(server.port)/db")!)
+        let db = RemoteDatabase(
+            url: URL(string: "http://admin:secret@127.0.0.1:\(server.port)/db")!)
 
         _ = try await db.info()
 
@@ -37,7 +38,8 @@ import Testing
         let server = try StubHTTPServer { _ in .json(200, Self.info) }
         defer { server.stop() }
         let url = URL(string: "http://x:y@127.0.0.1:\(server.port)/db")!
-        let db = RemoteDatabase(url: url, credentials: .basic(username: "admin", password: "secret"))
+        let db = RemoteDatabase(
+            url: url, credentials: .basic(username: "admin", password: "secret"))
 
         _ = try await db.info()
 
@@ -187,6 +189,9 @@ import Testing
         _ = try await db.info()
         _ = try await db.info()
 
-        #expect(server.requests.map { $0.header("Cookie") } == [nil, "AuthSession=old", "AuthSession=new"])
+        #expect(
+            server.requests.map { $0.header("Cookie") } == [
+                nil, "AuthSession=old", "AuthSession=new",
+            ])
     }
 }

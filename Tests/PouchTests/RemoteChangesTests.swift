@@ -18,7 +18,9 @@ import Testing
             [
                 "seq": "3-g1AAAAB4eJzLYWBgYMpgTmHgz8tPSTV0MDQy", "id": "b",
                 "changes": [["rev": "2-7051cbe5c8faecd085a3fa619e6e6337"]], "deleted": true,
-                "doc": ["_id": "b", "_rev": "2-7051cbe5c8faecd085a3fa619e6e6337", "_deleted": true],
+                "doc": [
+                    "_id": "b", "_rev": "2-7051cbe5c8faecd085a3fa619e6e6337", "_deleted": true,
+                ],
             ],
             [
                 "seq": "5-g1AAAAB4eJzLYWBgYMpgTmHgz8tPSTV0MDQy", "id": "c",

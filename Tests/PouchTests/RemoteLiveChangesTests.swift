@@ -51,7 +51,9 @@ import Testing
         .error(503, "service_unavailable", "restarting"),
         .text(200, "<html>proxy</html>"),
     ])
-    func resumesFromTheLastSequenceAfterAFailedRequest(failure: StubHTTPServer.Reply)
+    func resumesFromTheLastSequenceAfterAFailedRequest(
+        failure: StubHTTPServer.Reply
+    )
         async throws
     {
         let server = try StubHTTPServer(script: [
@@ -108,7 +110,8 @@ import Testing
     }
 
     @Test func heartbeatNewlinesBeforeTheResultAreSkipped() async throws {
-        let body = Array(#"{"results":[{"seq":"s1","id":"a","changes":[{"rev":"1-a"}]}],"#.utf8)
+        let body =
+            Array(#"{"results":[{"seq":"s1","id":"a","changes":[{"rev":"1-a"}]}],"#.utf8)
             + Array(#""last_seq":"s1"}"#.utf8)
         let reply = StubHTTPServer.Reply.chunked(
             status: 200, chunks: [[10], [10], body], interval: .milliseconds(20))

@@ -92,7 +92,8 @@ import Testing
             let indexes = try await db.indexes()
             #expect(
                 indexes == [
-                    IndexInfo(ddoc: nil, name: "_all_docs", type: "special", fields: [.init("_id")]),
+                    IndexInfo(
+                        ddoc: nil, name: "_all_docs", type: "special", fields: [.init("_id")]),
                     IndexInfo(
                         ddoc: "_design/visits", name: "by-type-date", type: "json",
                         fields: [SortField("type"), SortField("date", ascending: false)]),
@@ -114,7 +115,8 @@ import Testing
 
     @Test func findErrorsKeepMangosNames() async throws {
         let reply = StubHTTPServer.Reply.error(
-            400, "no_usable_index", "No index exists for this sort, try indexing by the sort fields.")
+            400, "no_usable_index",
+            "No index exists for this sort, try indexing by the sort fields.")
         try await withDatabase(reply) { db, _ in
             let error = await #expect(throws: PouchError.self) {
                 _ = try await db.find(FindQuery(selector: [:], sort: [SortField("x")]))

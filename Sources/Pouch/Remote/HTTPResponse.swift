@@ -37,6 +37,9 @@ struct HTTPResponse: Sendable {
         }
         var error = PouchError(body: nil, status: status)
         error.cause = "\(requestLine); body starts \(bodySnippet)"
+        if (300..<400).contains(status), let location = header("location") {
+            error.reason += ": redirected to \(redactingPassword(location)), not followed"
+        }
         return error
     }
 

@@ -158,6 +158,21 @@ private final class ResponseCollector: NSObject, URLSessionDataDelegate, @unchec
         completionHandler(.allow)
     }
 
+    /// Follows a redirect only within the same scheme, host and port, so
+    /// credentials and cookies never travel to another server; any other
+    /// redirect is answered to the caller as the 3xx it is.
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask,
+        willPerformHTTPRedirection response: HTTPURLResponse, newRequest request: URLRequest,
+        completionHandler: @escaping (URLRequest?) -> Void
+    ) {
+        let from = task.originalRequest?.url
+        let to = request.url
+        let isSameOrigin =
+            from?.scheme == to?.scheme && from?.host == to?.host && from?.port == to?.port
+        completionHandler(isSameOrigin ? request : nil)
+    }
+
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
         pending.withLock { $0[dataTask.taskIdentifier]?.exchange.body.append(data) }
     }

@@ -15,7 +15,10 @@
 ///     print(change.id)
 /// }
 /// ```
+// Limitation: long polls only, never `feed=continuous`: Foundation on Linux
+// has no streaming byte API, so each batch costs one request.
 public struct RemoteChangesFeed: AsyncSequence, Sendable {
+    /// Each element is one change row, as `changes` returns them.
     public typealias Element = Change
 
     let database: RemoteDatabase
@@ -23,6 +26,7 @@ public struct RemoteChangesFeed: AsyncSequence, Sendable {
     let reconnectDelay: Duration
     let maximumReconnectDelay: Duration
 
+    /// An iterator that starts at `options.since`.
     public func makeAsyncIterator() -> Iterator {
         Iterator(feed: self, since: options.since)
     }

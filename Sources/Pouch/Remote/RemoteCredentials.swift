@@ -12,10 +12,14 @@ public struct RemoteCredentials: Sendable, Equatable {
         case cookie
     }
 
+    /// The CouchDB user name.
     public var username: String
+    /// The password; never logged or shown in an error.
     public var password: String
+    /// How the credentials reach the server.
     public var scheme: Scheme
 
+    /// Credentials presented with `scheme` (basic by default).
     public init(username: String, password: String, scheme: Scheme = .basic) {
         self.username = username
         self.password = password

@@ -23,6 +23,8 @@ extension RemoteDatabase {
     public func getAttachment(
         docID: String, name: String, rev: RevisionID?
     ) async throws -> AttachmentData {
+        // Limitation: the whole attachment is held in memory; large ones are
+        // not streamed to disk.
         var request = HTTPRequest("GET", Self.attachmentPath(docID: docID, name: name))
         if let rev { request.add("rev", rev.description) }
         request.accept = "*/*"

@@ -99,7 +99,8 @@ extension RemoteDatabase {
         return BulkGetResult(id: item.id, docs: items.map { Self.bulkGetItem($0, id: item.id) })
     }
 
-    private static func bulkGetItem(_ result: OpenRevisionResult, id: String) -> BulkGetResult.Item {
+    private static func bulkGetItem(_ result: OpenRevisionResult, id: String) -> BulkGetResult.Item
+    {
         switch result {
         case .ok(let doc): return .ok(doc)
         case .missing(let rev): return .error(id: id, rev: rev.description, error: .notFound())

@@ -81,6 +81,9 @@ extension RemoteDatabase {
         }
     }
 
+    // Limitation: a predicate runs here, so every document of the feed is
+    // downloaded to be tested; a server filter or selector filters on the
+    // server instead.
     /// Reads batches with their documents and keeps the changes whose
     /// document `predicate` accepts, until `limit` are kept or the feed
     /// ends.
@@ -101,7 +104,8 @@ extension RemoteDatabase {
             }
             let isShort = wanted.map { batch.results.count < $0 } ?? true
             if isShort || kept.count == options.limit {
-                return ChangesResponse(results: kept, lastSeq: batch.lastSeq, pending: batch.pending)
+                return ChangesResponse(
+                    results: kept, lastSeq: batch.lastSeq, pending: batch.pending)
             }
             query.since = .sequence(batch.lastSeq)
         }

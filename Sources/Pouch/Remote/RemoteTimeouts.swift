@@ -9,6 +9,7 @@ public struct RemoteTimeouts: Sendable, Equatable {
     /// The longest a whole exchange may take, however steadily bytes arrive.
     public var resource: Duration
 
+    /// Timeouts of 60 seconds between bytes and an hour per exchange.
     public init(request: Duration = .seconds(60), resource: Duration = .seconds(3600)) {
         self.request = request
         self.resource = resource

@@ -14,16 +14,24 @@ import Testing
         for reply: StubHTTPServer.Reply, timeouts: RemoteTimeouts = RemoteTimeouts(),
         _ call: (RemoteDatabase) async throws -> Void
     ) async throws -> PouchError {
+        try await errorAndURL(for: reply, timeouts: timeouts, call).error
+    }
+
+    /// The error `call` throws, and the database URL it was sent to.
+    func errorAndURL(
+        for reply: StubHTTPServer.Reply, timeouts: RemoteTimeouts = RemoteTimeouts(),
+        _ call: (RemoteDatabase) async throws -> Void
+    ) async throws -> (error: PouchError, url: String) {
         let server = try StubHTTPServer { _ in reply }
         defer { server.stop() }
         let db = RemoteDatabase(url: server.url("/db"), credentials: nil, timeouts: timeouts)
         do {
             try await call(db)
         } catch let error as PouchError {
-            return error
+            return (error, server.baseURL + "/db")
         }
         Issue.record("no error thrown")
-        return PouchError(.internalError, "no error", status: 0)
+        return (PouchError(.internalError, "no error", status: 0), "")
     }
 
     @Test func couchErrorBodyKeepsItsNameReasonAndStatus() async throws {
@@ -75,11 +83,10 @@ import Testing
     }
 
     @Test func successfulAnswerThatIsNotJSONIsBadResponse() async throws {
-        let error = try await error(for: .text(200, "<html>login</html>", contentType: "text/html"))
-        {
-            _ = try await $0.info()
-        }
+        let reply = StubHTTPServer.Reply.text(200, "<html>login</html>", contentType: "text/html")
+        let (error, url) = try await errorAndURL(for: reply) { _ = try await $0.info() }
         #expect(error.code == .badResponse)
+        #expect(error.reason == "the server's answer to GET \(url) is not JSON")
         #expect(error.status == 502)
         #expect(error.cause?.contains("<html>login</html>") == true)
     }
@@ -88,27 +95,26 @@ import Testing
         let error = try await error(for: .json(200, ["results": "not a list"])) {
             _ = try await $0.changes(ChangesOptions())
         }
-        #expect(error.code == .badResponse)
-        #expect(error.reason.contains("results"))
+        #expect(error == PouchError.badResponse("expected results as an array in the answer"))
     }
 
     @Test func truncatedBodyIsANetworkErrorSayingSo() async throws {
         let reply = StubHTTPServer.Reply.truncated(
             status: 200, declaredLength: 100, body: Array(#"{"db_name":"#.utf8))
-        let error = try await error(for: reply) { _ = try await $0.info() }
+        let (error, url) = try await errorAndURL(for: reply) { _ = try await $0.info() }
         #expect(error.code == .network)
         #expect(error.status == 0)
         // 11 of the 100 declared bytes were sent.
-        #expect(error.reason.contains("truncated"))
-        #expect(error.reason.contains("11 of 100 bytes"))
+        #expect(
+            error.reason
+                == "truncated answer to GET \(url): the connection closed after 11 of 100 bytes")
     }
 
     @Test func droppedConnectionIsANetworkErrorWithoutAnswer() async throws {
-        let error = try await error(for: .drop) { _ = try await $0.info() }
+        let (error, url) = try await errorAndURL(for: .drop) { _ = try await $0.info() }
         #expect(error.code == .network)
         #expect(error.status == 0)
-        #expect(error.reason.contains("before any answer"))
-        #expect(!error.reason.contains("truncated"))
+        #expect(error.reason == "the connection for GET \(url) failed before any answer")
     }
 
     @Test func refusedConnectionIsANetworkError() async throws {
@@ -124,8 +130,12 @@ import Testing
     @Test func slowServerTimesOut() async throws {
         let reply = StubHTTPServer.Reply.delayed(.seconds(5), .json(200, [:]))
         let timeouts = RemoteTimeouts(request: .milliseconds(300))
-        let error = try await error(for: reply, timeouts: timeouts) { _ = try await $0.info() }
+        let (error, url) = try await errorAndURL(for: reply, timeouts: timeouts) {
+            _ = try await $0.info()
+        }
         #expect(error.code == .timeout)
+        #expect(error.reason == "no answer to GET \(url) in time")
+        #expect(error.status == 0)
     }
 
     @Test func cancellingTheTaskCancelsTheRequest() async throws {
@@ -138,7 +148,9 @@ import Testing
         task.cancel()
 
         let result = await task.result
-        #expect((result.failure as? PouchError)?.code == .cancelled)
+        let error = result.failure as? PouchError
+        #expect(error?.code == .cancelled)
+        #expect(error?.reason == "GET \(server.baseURL)/db was cancelled")
     }
 
     @Test func passwordNeverAppearsInErrorsOrLogLines() async throws {

@@ -110,6 +110,10 @@ extension FindQuery {
     /// Validates the options CouchDB accepts that a single local database
     /// has no use for: `r`, `stale`, `update`, `stable`, `partition` and
     /// `allow_fallback`.
+    ///
+    /// Limitation: partitioned queries are refused (`bad_request`), and
+    /// `allow_fallback: false` does not turn an unusable `use_index` into
+    /// an error; both are dropped from `json`.
     private static func checkIgnoredOptions(_ body: inout JSONObject) throws(PouchError) {
         if let r = body.removeValue(forKey: "r"), (r.intValue ?? 0) < 1 || r.stringValue != nil {
             throw MangoError.invalidValue(

@@ -99,6 +99,9 @@ package enum MangoError {
 
 /// Writes JSON values as Erlang's `~w` prints CouchDB's decoded terms, so
 /// error reasons read as CouchDB's do (`<<"a">>`, `{[{<<"k">>,1}]}`).
+///
+/// Limitation: doubles are written as JSON writes them, where Erlang may
+/// write another spelling (`1.0e-7`); this affects error reasons only.
 package enum ErlangTerm {
     /// The `~w` text of `value`.
     package static func format(_ value: JSON) -> String {

@@ -50,6 +50,9 @@ package struct MangoIndex: Sendable, Equatable {
     package static let allDocsInfo = IndexInfo(
         ddoc: nil, name: "_all_docs", type: "special", fields: [SortField("_id")])
 
+    // Limitation: CouchDB names an index from a SHA-1 of the Erlang term of
+    // its definition; this is an MD5 of its JSON, so an index created
+    // without a name gets a different name here than on CouchDB.
     private static func generatedName(_ definition: IndexDefinition) -> String {
         var text = SortField.requestJSON(definition.fields).serialized()
         if let partial = definition.partialFilterSelector { text += partial.serialized() }

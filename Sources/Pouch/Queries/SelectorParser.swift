@@ -14,6 +14,8 @@ indirect enum RawSelector {
 /// Parses selector JSON into a `RawSelector`, validating each operator's
 /// argument as CouchDB's `mango_selector:norm_ops` does.
 enum SelectorParser {
+    // Limitation: `$text` needs a text index, which Pouch does not have;
+    // it is refused as `not_supported`.
     private static let unsupported: Set<String> = [
         "$where", "$geoWithin", "$geoIntersects", "$near", "$nearSphere", "$text",
         "$default",

@@ -24,6 +24,9 @@ extension Database {
 
     /// How `find` would run `query`, after CouchDB's `POST /db/_explain`:
     /// the index chosen and the key range read.
+    ///
+    /// Limitation: the selector is shown as written, not normalised as
+    /// CouchDB shows it, and `opts` is left out.
     public func explain(_ query: FindQuery) async throws -> JSON {
         let selector = try MangoSelector(query.selector)
         let name = self.name

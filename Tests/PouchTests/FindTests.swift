@@ -272,4 +272,24 @@ import Testing
         #expect(Self.ids(response) == expected)
         #expect(response.executionStats?["total_docs_examined"] == .int(Int64(expected.count)))
     }
+
+    @Test func refusesToAddAnIndexToAJavaScriptDesignDocument() async throws {
+        let db = try await Self.visits()
+        try await db.put(["_id": "_design/js", "language": "javascript", "views": [:]])
+        let definition = IndexDefinition(fields: [SortField("date")], ddoc: "js")
+        let expected = PouchError(
+            PouchError.Code("invalid_ddoc_lang"),
+            #"Existing design doc has an invalid language: {<<"language">>,<<"javascript">>}"#,
+            status: 400)
+        await #expect(throws: expected) { try await db.createIndex(definition) }
+    }
+
+    @Test func explainsWhichIndexAQueryUses() async throws {
+        let db = try await Self.visits()
+        try await db.createIndex(IndexDefinition(fields: [SortField("date")], name: "d", ddoc: "d"))
+        let plan = try await db.explain(FindQuery(selector: ["date": ["$gte": "2024-02"]]))
+        #expect(plan["index"]?["name"] == "d")
+        #expect(plan["mrargs"]?["start_key"] == ["2024-02"])
+        #expect(plan["mrargs"]?["end_key"] == ["<MAX>"])
+    }
 }

@@ -96,12 +96,12 @@ extension MangoIndex {
     /// design document.
     package func adding(to existing: JSON?) throws(PouchError) -> JSON? {
         var doc = existing?.objectValue ?? ["_id": .string(ddoc), "language": "query"]
-        if let language = doc["language"], language != "query" {
+        guard doc["language"] == "query" else {
+            let found = doc["language"].map { "{<<\"language\">>,\(ErlangTerm.format($0))}" }
             throw MangoError.invalidValue(
                 "invalid_ddoc_lang",
-                "Existing design doc has an invalid language: \(ErlangTerm.format(language))")
+                "Existing design doc has an invalid language: \(found ?? "false")")
         }
-        doc["language"] = "query"
         var views = doc["views"]?.objectValue ?? JSONObject()
         let view = viewJSON
         if views[name] == view { return nil }

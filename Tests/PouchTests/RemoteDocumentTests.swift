@@ -31,7 +31,7 @@ import Testing
                     == DatabaseInfo(
                         name: "db", docCount: 4, docDelCount: 1, updateSeq: "7-g1AAAABx",
                         sizes: .init(file: 41_198, active: 2_214, external: 120),
-                        instanceStartTime: "0"))
+                        instanceStartTime: "0", purgeSeq: "0-g1AAAA"))
             #expect(server.requests.first?.method == "GET")
             #expect(server.requests.first?.header("Accept") == "application/json")
         }

@@ -62,6 +62,15 @@ import Testing
         }
     }
 
+    @Test func headAnswerWithAContentLengthButNoBodyIsComplete() async throws {
+        // CouchDB answers HEAD with the Content-Length of the GET body.
+        let reply = StubHTTPServer.Reply.truncated(status: 200, declaredLength: 231, body: [])
+        try await withDatabase({ _ in reply }) { db, _ in
+            let exists = try await db.exists()
+            #expect(exists)
+        }
+    }
+
     @Test func getSendsEveryOptionAsCouchDBNamesIt() async throws {
         let doc: JSON = ["_id": "d", "_rev": "3-c", "v": 1]
         try await withDatabase({ _ in .json(200, doc) }) { db, server in

@@ -8,7 +8,7 @@ import Testing
 @Suite struct FindTests {
     static func people() async throws -> Database {
         let db = try Database.inMemory(name: "people")
-        try await db.bulkDocs(SelectorTests.people, newEdits: true)
+        _ = try await db.bulkDocs(SelectorTests.people, newEdits: true)
         return db
     }
 
@@ -20,7 +20,7 @@ import Testing
             ["_id": "r3", "type": "visit", "date": "2024-02-10"],
             ["_id": "r4", "type": "other", "date": "2024-01-01"],
         ]
-        try await db.bulkDocs(docs, newEdits: true)
+        _ = try await db.bulkDocs(docs, newEdits: true)
         return db
     }
 
@@ -179,7 +179,7 @@ import Testing
             ["_id": "c", "kind": "y", "n": 3],
             ["_id": "d", "kind": .null, "n": 4],
         ]
-        try await db.bulkDocs(docs, newEdits: true)
+        _ = try await db.bulkDocs(docs, newEdits: true)
         let unindexed = try await db.find(FindQuery(selector: ["kind": ["$ne": "x"]]))
         #expect(Self.ids(unindexed) == ["c", "d"])
         try await db.createIndex(
@@ -244,7 +244,7 @@ import Testing
                    "map": {"fields": {"date": "asc"}, "partial_filter_selector": {}},
                  "reduce": "_count", "options": {"def": {"fields": ["date"]}}}}}
                 """#)
-        try await db.bulkDocs([ddoc], newEdits: false)
+        _ = try await db.bulkDocs([ddoc], newEdits: false)
         let names = try await db.indexes().map(\.name)
         #expect(names == ["_all_docs", "by-date"])
         let response = try await db.find(
@@ -261,7 +261,7 @@ import Testing
                 "group": .int(Int64(i % 30)),
             ]
         }
-        try await db.bulkDocs(docs, newEdits: true)
+        _ = try await db.bulkDocs(docs, newEdits: true)
         try await db.createIndex(IndexDefinition(fields: [SortField("group"), SortField("n")]))
         var query = FindQuery(selector: ["group": 7, "n": ["$gte": 1000]], executionStats: true)
         query.limit = 100

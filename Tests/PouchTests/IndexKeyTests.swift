@@ -14,8 +14,8 @@ import Testing
     }
 
     static let values: [JSON] = [
-        nil, false, true, -5, 0, 1, 1.5, 2, 1e300, "", "a", "A", "aa", "b", "é", "a\"b", "\u{1}",
-        [], ["a"], ["a", 1], [:], ["a": 1], ["a": ["b": nil]], ["b": 1],
+        .null, false, true, -5, 0, 1, 1.5, 2, 1e300, "", "a", "A", "aa", "b", "é", "a\"b", "\u{1}",
+        [], ["a"], ["a", 1], [:], ["a": 1], ["a": ["b": .null]], ["b": 1],
     ]
 
     @Test func walkingTheTextAgreesWithParsingIt() {

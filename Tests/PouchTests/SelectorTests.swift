@@ -124,4 +124,20 @@ import Testing
         #expect(try !matchesSelector(["type": "person"], ["type": "clinic"]))
         #expect(throws: PouchError.self) { try matchesSelector(["a": ["$x": 1]], [:]) }
     }
+
+    /// CouchDB's own examples of normalisation (`mango_selector.erl`).
+    @Test func normalisesAsCouchDB() throws {
+        let nested = try MangoSelector(JSON(parsing: #"{"foo": {"bar": {"$gt": 10}}}"#))
+        #expect(nested.normalizedJSON == (try JSON(parsing: #"{"foo.bar": {"$gt": 10}}"#)))
+        let negated = try MangoSelector(
+            JSON(parsing: #"{"$not": {"$and": [{"foo": {"$gt": 10}}, {"foo": {"$lt": 5}}]}}"#))
+        #expect(
+            negated.normalizedJSON
+                == (try JSON(parsing: #"{"$or": [{"foo": {"$lte": 10}}, {"foo": {"$gte": 5}}]}"#)))
+        let range = try MangoSelector(
+            JSON(parsing: #"{"foo": {"$and": [{"$gt": 5}, {"$lt": 10}]}}"#))
+        #expect(
+            range.normalizedJSON
+                == (try JSON(parsing: #"{"$and": [{"foo": {"$gt": 5}}, {"foo": {"$lt": 10}}]}"#)))
+    }
 }

@@ -292,4 +292,15 @@ import Testing
         #expect(plan["mrargs"]?["start_key"] == ["2024-02"])
         #expect(plan["mrargs"]?["end_key"] == ["<MAX>"])
     }
+
+    @Test func refusesToFallBackWhenAskedNotTo() async throws {
+        let db = try await Self.visits()
+        var query = try Self.query(
+            #"{"selector": {"date": {"$gt": "2024"}}, "allow_fallback": false}"#)
+        await #expect(throws: MangoError.fallbackRefused) { try await db.find(query) }
+        try await db.createIndex(IndexDefinition(fields: [SortField("date")], name: "d", ddoc: "d"))
+        #expect(Self.ids(try await db.find(query)) == ["r4", "r2", "r3", "r1"])
+        query.useIndex = ["other"]
+        await #expect(throws: MangoError.fallbackRefused) { try await db.find(query) }
+    }
 }

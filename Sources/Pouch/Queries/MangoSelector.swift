@@ -33,14 +33,6 @@ package struct MangoSelector: Sendable, CustomStringConvertible {
         root = try raw.normalizingNegations()
     }
 
-    /// A selector matching every document.
-    package static let all = MangoSelector(root: .all)
-
-    private init(root: Node) {
-        self.json = [:]
-        self.root = root
-    }
-
     package var description: String { json.serialized() }
 
     /// Whether `document` matches, with CouchDB's semantics: a condition
@@ -49,12 +41,6 @@ package struct MangoSelector: Sendable, CustomStringConvertible {
     /// which compares raw (code point order).
     package func matches(_ document: JSON) -> Bool {
         root.matches(document, raw: false)
-    }
-
-    /// Whether the selector is `{}`.
-    package var matchesAll: Bool {
-        if case .all = root { return true }
-        return false
     }
 }
 

@@ -303,4 +303,34 @@ import Testing
         query.useIndex = ["other"]
         await #expect(throws: MangoError.fallbackRefused) { try await db.find(query) }
     }
+
+    /// Paging with bookmarks through an index gives every matching document
+    /// once, in index order, in either direction.
+    @Test func pagesThroughAnIndexWithBookmarks() async throws {
+        let db = try Database.inMemory(name: "paging")
+        let docs: [JSON] = (0..<25).map { i in
+            ["_id": .string("d\(i)"), "group": .int(Int64(i % 2)), "n": .int(Int64(i % 5))]
+        }
+        _ = try await db.bulkDocs(docs, newEdits: true)
+        try await db.createIndex(IndexDefinition(fields: [SortField("n")], name: "n", ddoc: "n"))
+        for ascending in [true, false] {
+            var query = FindQuery(
+                selector: ["group": 0], sort: [SortField("n", ascending: ascending)])
+            query.limit = 4
+            var seen: [String] = []
+            while true {
+                let page = try await db.find(query)
+                if page.docs.isEmpty { break }
+                seen += Self.ids(page)
+                query.bookmark = page.bookmark
+            }
+            // Equal keys are ordered by id in raw order.
+            let expected = docs.filter { $0["group"] == 0 }.sorted { a, b in
+                let (x, y) = (a["n"]!.intValue!, b["n"]!.intValue!)
+                let (p, q) = (a["_id"]!.stringValue!, b["_id"]!.stringValue!)
+                return ascending ? (x, p) < (y, q) : (x, p) > (y, q)
+            }
+            #expect(seen == expected.map { $0["_id"]!.stringValue! })
+        }
+    }
 }

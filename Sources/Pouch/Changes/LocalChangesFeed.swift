@@ -59,8 +59,9 @@ public struct LocalChangesFeed: AsyncSequence, Sendable {
         /// once the task is cancelled, `limit` is reached or the database
         /// is destroyed.
         public mutating func next() async throws -> Change? {
+            if isFinished || isAtLimit { return finish() }
             while index == batch.count {
-                if isFinished || Task.isCancelled || isAtLimit { return finish() }
+                if Task.isCancelled { return finish() }
                 if try await !readBatch(), await !waitForCommit() { return finish() }
             }
             defer { index += 1 }
@@ -68,9 +69,13 @@ public struct LocalChangesFeed: AsyncSequence, Sendable {
             return batch[index]
         }
 
-        private var isAtLimit: Bool {
-            feed.options.limit.map { delivered >= $0 } ?? false
+        /// The most rows the next read may bring: `limit` counts rows
+        /// delivered over the whole feed.
+        private var wanted: Int {
+            Swift.min(feed.batchSize, feed.options.limit.map { $0 - delivered } ?? Int.max)
         }
+
+        private var isAtLimit: Bool { wanted <= 0 }
 
         private mutating func finish() -> Change? {
             isFinished = true
@@ -79,16 +84,25 @@ public struct LocalChangesFeed: AsyncSequence, Sendable {
             return nil
         }
 
-        /// Reads the rows after `position`; `false` when there were none.
+        /// Reads the rows after `position`; `false` when there were none or
+        /// the database is gone.
         private mutating func readBatch() async throws -> Bool {
             let since = try await resolvedPosition()
             var query = feed.options
             query.descending = false
-            query.limit = feed.batchSize
+            query.limit = wanted
             let options = query
             let matcher = try compiledMatcher()
-            let response = try await feed.database.read { store in
-                try store.changes(options, since: since, matches: matcher)
+            let response: ChangesResponse
+            do {
+                response = try await feed.database.read { store in
+                    try store.changes(options, since: since, matches: matcher)
+                }
+            } catch let error as PouchError where error.code == .notFound {
+                // The database was destroyed: the feed ends, as CouchDB's
+                // continuous feed does when its database is deleted.
+                isFinished = true
+                return false
             }
             self.position = try Database.sequenceNumber(response.lastSeq)
             batch = response.results
@@ -118,6 +132,7 @@ public struct LocalChangesFeed: AsyncSequence, Sendable {
         /// Waits for a commit past `position`; `false` when the stream
         /// ended (task cancelled or database destroyed).
         private mutating func waitForCommit() async -> Bool {
+            if isFinished { return false }
             while let sequence = await commits.next() {
                 if sequence > position ?? -1 { return true }
             }

@@ -51,9 +51,9 @@ public struct PolledChangesFeed<Peer: ReplicationPeer>: AsyncSequence, Sendable 
         /// The next change, polling until there is one; `nil` once the task
         /// is cancelled or `limit` is reached.
         public mutating func next() async throws -> Change? {
+            if isFinished || wanted <= 0 { return nil }
             while index == batch.count {
-                let isAtLimit = feed.options.limit.map { delivered >= $0 } ?? false
-                if isFinished || isAtLimit || Task.isCancelled { return nil }
+                if isFinished || Task.isCancelled { return nil }
                 if try await !readBatch() { await pause() }
             }
             defer { index += 1 }
@@ -61,12 +61,18 @@ public struct PolledChangesFeed<Peer: ReplicationPeer>: AsyncSequence, Sendable 
             return batch[index]
         }
 
+        /// The most rows the next read may bring: `limit` counts rows
+        /// delivered over the whole feed.
+        private var wanted: Int {
+            Swift.min(feed.batchSize, feed.options.limit.map { $0 - delivered } ?? Int.max)
+        }
+
         /// Reads the changes after `since`; `false` when there were none.
         private mutating func readBatch() async throws -> Bool {
             var options = feed.options
             options.since = since
             options.descending = false
-            options.limit = feed.batchSize
+            options.limit = wanted
             let response = try await feed.peer.changes(options)
             since = .sequence(response.lastSeq)
             batch = response.results

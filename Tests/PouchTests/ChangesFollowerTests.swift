@@ -99,7 +99,8 @@ import Testing
         #expect(handledBeforeRestart == Array(all.prefix(handledBeforeRestart.count)))
         let checkpointed = Int(checkpoint?.intValue ?? -1)
         #expect(checkpointed >= 50 && checkpointed <= handledBeforeRestart.count)
-        #expect(Array(journal.ids.dropFirst(handledBeforeRestart.count)) == Array(all[checkpointed...]))
+        #expect(
+            Array(journal.ids.dropFirst(handledBeforeRestart.count)) == Array(all[checkpointed...]))
         #expect(try await db.localDocument("_local/sentinel")?["processed_seq"] == .int(200))
     }
 

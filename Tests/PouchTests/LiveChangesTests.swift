@@ -86,7 +86,9 @@ import Testing
         let readers = [
             Task { try await Self.take(40, from: db.liveChanges(everything)).map(\.id) },
             Task { try await Self.take(20, from: db.liveChanges(evens)).map(\.id) },
-            Task { try await Self.take(40, from: db.liveChanges(everything, batchSize: 3)).map(\.id) },
+            Task {
+                try await Self.take(40, from: db.liveChanges(everything, batchSize: 3)).map(\.id)
+            },
         ]
         for number in 0..<40 {
             try await db.put(["_id": .string(Self.id(number)), "n": .int(Int64(number))])
@@ -154,7 +156,8 @@ import Testing
 
     @Test func badOptionsThrowFromTheFirstNext() async throws {
         let db = try Database.inMemory(name: "bad")
-        var garbage = db.liveChanges(ChangesOptions(since: .sequence("garbage"))).makeAsyncIterator()
+        var garbage = db.liveChanges(ChangesOptions(since: .sequence("garbage")))
+            .makeAsyncIterator()
         await #expect(
             throws: PouchError.badRequest("Malformed sequence supplied in 'since' parameter.")
         ) {
@@ -178,12 +181,13 @@ import Testing
     }
 }
 
-
 /// Filters and document options on the live feed, deletions included.
 extension LiveChangesTests {
     /// Writes `keep` and `other`, then deletes both; the revisions of the
     /// deletions.
-    static func createThenDelete(_ db: Database) async throws -> (keep: RevisionID, other: RevisionID) {
+    static func createThenDelete(
+        _ db: Database
+    ) async throws -> (keep: RevisionID, other: RevisionID) {
         let keep = try await db.put(["_id": "keep", "type": "kept"])
         let other = try await db.put(["_id": "other", "type": "dropped"])
         let keepGone = try await db.remove("keep", rev: keep.rev)

@@ -12,7 +12,8 @@
 /// sequence committed and reads the rows it lacks from the database, in
 /// batches, when its consumer asks. Many feeds can follow one database.
 /// Iteration ends when the task is cancelled, when `limit` changes were
-/// delivered, or when the database is destroyed.
+/// delivered, or when the database is destroyed. With `since: .now` the
+/// feed starts at the database's sequence when iteration begins.
 ///
 /// ```swift
 /// for try await change in db.liveChanges(ChangesOptions(since: .now)) {
@@ -59,10 +60,10 @@ public struct LocalChangesFeed: AsyncSequence, Sendable {
         /// once the task is cancelled, `limit` is reached or the database
         /// is destroyed.
         public mutating func next() async throws -> Change? {
-            if isFinished || isAtLimit { return finish() }
+            if isFinished || isAtLimit || Task.isCancelled { return finish() }
             while index == batch.count {
-                if Task.isCancelled { return finish() }
                 if try await !readBatch(), await !waitForCommit() { return finish() }
+                if Task.isCancelled { return finish() }
             }
             defer { index += 1 }
             delivered += 1

@@ -51,7 +51,7 @@ public struct PolledChangesFeed<Peer: ReplicationPeer>: AsyncSequence, Sendable 
         /// The next change, polling until there is one; `nil` once the task
         /// is cancelled or `limit` is reached.
         public mutating func next() async throws -> Change? {
-            if isFinished || wanted <= 0 { return nil }
+            if isFinished || wanted <= 0 || Task.isCancelled { return nil }
             while index == batch.count {
                 if isFinished || Task.isCancelled { return nil }
                 if try await !readBatch() { await pause() }

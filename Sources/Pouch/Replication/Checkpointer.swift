@@ -86,6 +86,12 @@ struct Checkpointer: Sendable {
         return history.contains { $0["session_id"] == session }
     }
 
+    /// Sets what `read()` would have found, for tests of `document`.
+    mutating func adoptForTesting(history: [JSON], startSeq: JSON?) {
+        self.history = history
+        self.startSeq = startSeq
+    }
+
     /// The checkpoint document for `seq`, without `_id` and `_rev`.
     func document(seq: JSON, progress: ReplicationProgress, now: Date = Date()) -> JSON {
         let entry: JSON = [

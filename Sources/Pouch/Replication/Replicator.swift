@@ -38,6 +38,7 @@ final class Replicator {
         var prefetch: Task<ChangesBatch, any Error>? = nil
         defer { prefetch?.cancel() }
         while true {
+            try Task.checkCancellation()
             let batch = try await nextBatch(since: since, prefetched: prefetch)
             let caughtUp = batch.sourceCount < options.batchSize
             prefetch = caughtUp ? nil : readAhead(since: batch.lastSeq)
@@ -114,7 +115,9 @@ final class Replicator {
         progress.missingFound += requests.count
         guard !requests.isEmpty else { return }
 
+        try Task.checkCancellation()
         let docs = try await fetch(requests)
+        try Task.checkCancellation()
         try await store(docs[...])
     }
 
@@ -202,6 +205,7 @@ final class Replicator {
 
     private func checkpoint(_ seq: JSON?) async throws {
         guard let seq, seq != checkpointedSeq else { return }
+        try Task.checkCancellation()
         let progress = self.progress
         try await retrying { try await self.checkpointer.write(seq: seq, progress: progress) }
         checkpointedSeq = seq

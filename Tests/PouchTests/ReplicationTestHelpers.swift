@@ -79,3 +79,14 @@ enum Replicas {
     static let quickRetry = Backoff(
         initialDelay: .milliseconds(5), maximumDelay: .milliseconds(20))
 }
+
+extension AsyncSequence where Self: Sendable, Element: Sendable {
+    /// Every element until the sequence ends.
+    func collected() async -> [Element] {
+        var elements: [Element] = []
+        do {
+            for try await element in self { elements.append(element) }
+        } catch {}
+        return elements
+    }
+}

@@ -86,7 +86,9 @@ package final class FaultInjectingPeer: ReplicationPeer {
     package var idsWritten: [String] { calls.filter { $0.method == .bulkDocs }.flatMap(\.ids) }
 
     /// Records a call and throws its injected fault, if any.
-    private func enter(_ method: Method, since: ChangesSince? = nil, ids: [String] = []) async throws {
+    private func enter(
+        _ method: Method, since: ChangesSince? = nil, ids: [String] = []
+    ) async throws {
         let (number, fault, delay, hook) = state.withLock { state in
             let number = (state.counts[method] ?? 0) + 1
             state.counts[method] = number

@@ -127,7 +127,8 @@ package final class MemoryDatabase: DocumentDatabase {
                 if let limit = options.limit, results.count >= limit {
                     lastSeq = entry.seq
                     let pending = ordered.count - index - 1
-                    return ChangesResponse(results: results, lastSeq: .int(lastSeq), pending: pending)
+                    return ChangesResponse(
+                        results: results, lastSeq: .int(lastSeq), pending: pending)
                 }
             }
             return ChangesResponse(results: results, lastSeq: .int(max(lastSeq, since)), pending: 0)
@@ -173,7 +174,8 @@ package final class MemoryDatabase: DocumentDatabase {
                 guard !revs.isEmpty else {
                     let error = PouchError.notFound("missing")
                     return BulkGetResult(
-                        id: request.id, docs: [.error(id: request.id, rev: missingRev, error: error)])
+                        id: request.id,
+                        docs: [.error(id: request.id, rev: missingRev, error: error)])
                 }
                 return BulkGetResult(
                     id: request.id,

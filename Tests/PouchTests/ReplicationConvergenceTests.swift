@@ -40,7 +40,11 @@ import Testing
             #expect(leavesA == (try await Replicas.leaves(b, id)), "seed \(seed), \(id)")
             let winner = try await Replicas.winner(a, id)
             #expect(winner == (try await Replicas.winner(b, id)), "seed \(seed), \(id)")
-            if let winner, !leavesA.contains(where: { $0["_deleted"] == true && $0["_rev"] == .string(winner.description) }) {
+            if let winner,
+                !leavesA.contains(where: {
+                    $0["_deleted"] == true && $0["_rev"] == .string(winner.description)
+                })
+            {
                 #expect(try await a.get(id)["_rev"] == .string(winner.description))
                 #expect(try await b.get(id)["_rev"] == .string(winner.description))
             }

@@ -9,7 +9,9 @@ import Testing
         _ factory: ReplicaFactory, count: Int
     ) async throws -> (any DocumentDatabase, any DocumentDatabase) {
         let (source, target) = (try await factory.make("a"), try await factory.make("b"))
-        for index in 0..<count { try await Replicas.put(source, "doc\(index)", ["n": .int(Int64(index))]) }
+        for index in 0..<count {
+            try await Replicas.put(source, "doc\(index)", ["n": .int(Int64(index))])
+        }
         return (source, target)
     }
 
@@ -129,8 +131,9 @@ import Testing
         #expect(stopped.status == .cancelled)
         #expect(second.status == .complete)
         #expect(stopped.lastSeq != nil)
-        #expect(resumed.calls.first { $0.method == .changes }?.since
-            == .sequence(stopped.lastSeq ?? .null))
+        #expect(
+            resumed.calls.first { $0.method == .changes }?.since
+                == .sequence(stopped.lastSeq ?? .null))
         let written = watched.idsWritten
         #expect(written.count == 10)
         #expect(Set(written).count == 10)

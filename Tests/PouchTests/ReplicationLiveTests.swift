@@ -19,9 +19,10 @@ import Testing
 
         #expect(try await Replicas.eventually { try await Replicas.liveIDs(target) == ["before"] })
         try await Replicas.put(source, "after")
-        #expect(try await Replicas.eventually {
-            try await Replicas.liveIDs(target) == ["after", "before"]
-        })
+        #expect(
+            try await Replicas.eventually {
+                try await Replicas.liveIDs(target) == ["after", "before"]
+            })
         replication.cancel()
 
         let result = try await replication.run()
@@ -44,11 +45,12 @@ import Testing
         let runner = Task { try await sync.run() }
 
         let both = ["mine", "theirs"]
-        #expect(try await Replicas.eventually {
-            let onLocal = try await Replicas.liveIDs(local)
-            let onRemote = try await Replicas.liveIDs(remote)
-            return onLocal == both && onRemote == both
-        })
+        #expect(
+            try await Replicas.eventually {
+                let onLocal = try await Replicas.liveIDs(local)
+                let onRemote = try await Replicas.liveIDs(remote)
+                return onLocal == both && onRemote == both
+            })
         sync.cancel()
 
         let (push, pull) = try await runner.value
@@ -68,7 +70,8 @@ import Testing
         _ = try await Replicas.replicate(b, a)
 
         let union = ConflictResolver { leaves in
-            let tags = Set(leaves.flatMap { $0["tags"]?.arrayValue ?? [] }.compactMap(\.stringValue))
+            let tags = Set(
+                leaves.flatMap { $0["tags"]?.arrayValue ?? [] }.compactMap(\.stringValue))
             return ["tags": .array(tags.sorted().map(JSON.string))]
         }
         let resolution = try await resolveConflicts(in: a, resolver: union)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Pouch
 import TestSupport
 import Testing
@@ -7,7 +8,8 @@ import Testing
 /// every kind of pair `ReplicaFactory.all` makes.
 @Suite struct ReplicationTests {
     @Test(arguments: ReplicaFactory.all)
-    func createdAndUpdatedDocumentsArriveWithTheirHistories(_ factory: ReplicaFactory) async throws {
+    func createdAndUpdatedDocumentsArriveWithTheirHistories(_ factory: ReplicaFactory) async throws
+    {
         let (source, target) = (try await factory.make("a"), try await factory.make("b"))
         let first = try await Replicas.put(source, "a", ["v": 1])
         let second = try await Replicas.put(source, "a", ["v": 2], rev: first)
@@ -112,5 +114,46 @@ import Testing
 
         #expect(try await target.localDocument("_local/private") == nil)
         #expect(try await Replicas.liveIDs(target) == ["public"])
+    }
+
+    @Test(arguments: ReplicaFactory.all)
+    func atMostOneBatchIsReadAheadOfTheWrites(_ factory: ReplicaFactory) async throws {
+        let (source, target) = (try await factory.make("a"), try await factory.make("b"))
+        for index in 0..<8 { try await Replicas.put(source, "doc\(index)") }
+        let reading = FaultInjectingPeer(source)
+        let writing = FaultInjectingPeer(target)
+        let readsAtWrite = Mutex<[Int]>([])
+        writing.onCall { method, _ in
+            guard method == .bulkDocs else { return }
+            let reads = reading.count(.changes)
+            readsAtWrite.withLock { $0.append(reads) }
+        }
+
+        let result = try await Replicas.replicate(
+            reading, writing, ReplicationOptions(batchSize: 1))
+
+        #expect(result.docsWritten == 8)
+        let reads = readsAtWrite.withLock { $0 }
+        #expect(reads.count == 8)
+        // When batch k is written, batch k + 1 may have been asked for, no more.
+        for (index, count) in reads.enumerated() { #expect(count <= index + 2) }
+    }
+
+    @Test(arguments: ReplicaFactory.all)
+    func eventsGoFromActiveThroughChangesToComplete(_ factory: ReplicaFactory) async throws {
+        let (source, target) = (try await factory.make("a"), try await factory.make("b"))
+        for index in 0..<5 { try await Replicas.put(source, "doc\(index)") }
+
+        let (result, events) = try await Replicas.runCollecting(
+            Replication(source: source, target: target, options: ReplicationOptions(batchSize: 2)))
+
+        let finished = try #require(result)
+        #expect(events.first == .active)
+        #expect(events.last == .complete(finished))
+        let written = events.compactMap { event -> Int? in
+            if case .change(let progress) = event { return progress.docsWritten }
+            return nil
+        }
+        #expect(written == [2, 4, 5])
     }
 }

@@ -119,8 +119,10 @@ struct Checkpointer: Sendable {
     /// Writes the checkpoint for `seq` on the source, then on the target.
     mutating func write(seq: JSON, progress: ReplicationProgress) async throws {
         let body = document(seq: seq, progress: progress)
-        sourceRev = try await Checkpointer.put(body, id: id.checkpointID, rev: sourceRev, on: source)
-        targetRev = try await Checkpointer.put(body, id: id.checkpointID, rev: targetRev, on: target)
+        sourceRev = try await Checkpointer.put(
+            body, id: id.checkpointID, rev: sourceRev, on: source)
+        targetRev = try await Checkpointer.put(
+            body, id: id.checkpointID, rev: targetRev, on: target)
     }
 
     /// Puts a checkpoint over revision `rev`; on a conflict (another writer,

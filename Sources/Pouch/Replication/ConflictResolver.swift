@@ -72,7 +72,8 @@ extension ConflictResolver {
         }
         let losers = (winner["_conflicts"]?.arrayValue ?? []).compactMap(\.stringValue)
         let revisions = losers.compactMap(RevisionID.init)
-        let read = try await db.openRevisions(id, revisions: .revisions(revisions), options: .init())
+        let read = try await db.openRevisions(
+            id, revisions: .revisions(revisions), options: .init())
         let bodies = read.compactMap { result -> JSON? in
             if case .ok(let doc) = result { return doc }
             return nil

@@ -41,7 +41,9 @@ public struct ReplicationID: Sendable, Hashable, CustomStringConvertible {
         case .selector(let selector):
             return ["selector": selector]
         case .server(let name, let parameters):
-            let query = parameters.sorted { $0.key < $1.key }.map { ($0.key, JSON.string($0.value)) }
+            let query = parameters.sorted { $0.key < $1.key }.map {
+                ($0.key, JSON.string($0.value))
+            }
             return ["filter": .string(name), "query_params": .object(JSONObject(query))]
         case .predicate(let identity, _):
             return ["predicate": .string(identity)]

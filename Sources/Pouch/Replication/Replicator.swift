@@ -80,7 +80,8 @@ final class Replicator {
                     task.cancel()
                 }
             }
-            return try await ChangesBatch.read(from: self.source, since: since, options: self.options)
+            return try await ChangesBatch.read(
+                from: self.source, since: since, options: self.options)
         }
     }
 

@@ -14,11 +14,12 @@ package final class FaultInjectingPeer: ReplicationPeer {
     }
 
     /// One recorded call: its method, and for `changes` the `since` asked,
-    /// for `bulkDocs` the ids sent.
+    /// for `bulkDocs` the ids and documents sent.
     package struct Call: Sendable, Equatable {
         package var method: Method
         package var since: ChangesSince?
         package var ids: [String]
+        package var docs: [JSON] = []
     }
 
     private struct State {
@@ -87,12 +88,12 @@ package final class FaultInjectingPeer: ReplicationPeer {
 
     /// Records a call and throws its injected fault, if any.
     private func enter(
-        _ method: Method, since: ChangesSince? = nil, ids: [String] = []
+        _ method: Method, since: ChangesSince? = nil, ids: [String] = [], docs: [JSON] = []
     ) async throws {
         let (number, fault, delay, hook) = state.withLock { state in
             let number = (state.counts[method] ?? 0) + 1
             state.counts[method] = number
-            state.calls.append(Call(method: method, since: since, ids: ids))
+            state.calls.append(Call(method: method, since: since, ids: ids, docs: docs))
             var fault = state.failures[method]?[number]
             if fault == nil, let every = state.failEvery[method], every.remaining > 0 {
                 state.failEvery[method] = (every.remaining - 1, every.error)
@@ -133,7 +134,7 @@ package final class FaultInjectingPeer: ReplicationPeer {
 
     package func bulkDocs(_ docs: [JSON], newEdits: Bool) async throws -> [BulkDocsResult] {
         let ids = docs.map { $0["_id"]?.stringValue ?? "" }
-        try await enter(.bulkDocs, ids: ids)
+        try await enter(.bulkDocs, ids: ids, docs: docs)
         let (limit, denied) = state.withLock { ($0.bulkDocsLimit, $0.deniedIDs) }
         if let limit, docs.count > limit {
             throw PouchError(.tooLarge, "Request entity too large", status: 413)

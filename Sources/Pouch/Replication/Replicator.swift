@@ -33,7 +33,8 @@ final class Replicator {
         var since = try await retrying { try await self.checkpointer.read() }
         checkpointedSeq = since
         progress.lastSeq = since
-        Logger.replication.info("replicating \(source.identity) since \(since ?? "start")")
+        Logger.replication.info(
+            "replicating \(redactingPassword(source.identity)) since \(since ?? "start")")
 
         var prefetch: Task<ChangesBatch, any Error>? = nil
         defer { prefetch?.cancel() }

@@ -82,11 +82,14 @@ package final class MemoryDatabase: DocumentDatabase {
     package func openRevisions(
         _ id: String, revisions: OpenRevisions, options: GetOptions
     ) async throws -> [OpenRevisionResult] {
-        storage.withLock { storage in
+        try storage.withLock { storage throws(PouchError) in
             let entry = storage.docs[id] ?? Entry()
             let wanted: [RevisionID]
             switch revisions {
-            case .all: wanted = entry.tree.leaves
+            case .all:
+                // CouchDB answers `open_revs=all` for an unknown id with 404.
+                guard !entry.tree.isEmpty else { throw PouchError.notFound() }
+                wanted = entry.tree.leaves
             case .revisions(let revs): wanted = revs
             }
             return wanted.map { rev in

@@ -15,6 +15,11 @@ struct ReplicaFactory: Sendable, CustomStringConvertible {
         MemoryDatabase(name: "memory-\(name)-\(UUID().uuidString)")
     }
 
+    /// The SQLite `Database`, on an in-memory SQLite file.
+    static let sqlite = ReplicaFactory(description: "sqlite") { name in
+        try Database.inMemory(name: "\(name)-\(UUID().uuidString)")
+    }
+
     /// Every kind of database the replication suite runs over.
-    static let all: [ReplicaFactory] = [.memory]
+    static let all: [ReplicaFactory] = [.sqlite, .memory]
 }

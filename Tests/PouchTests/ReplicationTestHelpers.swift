@@ -15,9 +15,15 @@ enum Replicas {
         return try await db.put(doc).rev
     }
 
-    /// Every leaf of `id`, as `(rev, body)` sorted by revision.
+    /// Every leaf of `id` sorted by revision; none for a document never
+    /// stored (for which CouchDB answers `open_revs=all` with 404).
     static func leaves(_ db: any DocumentDatabase, _ id: String) async throws -> [JSON] {
-        let results = try await db.openRevisions(id, revisions: .all, options: GetOptions())
+        let results: [OpenRevisionResult]
+        do {
+            results = try await db.openRevisions(id, revisions: .all, options: GetOptions())
+        } catch let error as PouchError where error.code == .notFound {
+            return []
+        }
         return results.compactMap { result -> JSON? in
             if case .ok(let doc) = result { return doc }
             return nil

@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import Pouch
+import Synchronization
 import TestSupport
 import Testing
 

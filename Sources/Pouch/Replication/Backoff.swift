@@ -9,6 +9,8 @@ public struct Backoff: Sendable, Equatable {
     /// The longest wait.
     public var maximumDelay: Duration
 
+    /// A backoff of `initialDelay`, multiplied by `multiplier` after each
+    /// failed attempt, never above `maximumDelay`.
     public init(
         initialDelay: Duration = .milliseconds(500), multiplier: Int = 2,
         maximumDelay: Duration = .seconds(60)

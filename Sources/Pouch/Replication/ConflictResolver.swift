@@ -15,6 +15,7 @@ public struct ConflictResolver: Sendable {
     /// `_attachments` are ignored.
     public let resolve: @Sendable (_ leaves: [JSON]) async throws -> JSON?
 
+    /// A resolver that calls `resolve` with each conflicted document's leaves.
     public init(_ resolve: @escaping @Sendable (_ leaves: [JSON]) async throws -> JSON?) {
         self.resolve = resolve
     }
@@ -30,6 +31,7 @@ public struct ConflictResolution: Sendable, Equatable {
     /// Leaf revisions deleted.
     public var deletedLeaves = 0
 
+    /// Nothing resolved yet.
     public init() {}
 }
 

@@ -17,8 +17,11 @@ import Synchronization
 /// print(result.docsWritten)
 /// ```
 public final class Replication: Sendable {
+    /// Where documents are read.
     public let source: any ReplicationPeer
+    /// Where documents are written.
     public let target: any ReplicationPeer
+    /// How it runs: live, retry, batch size, filter.
     public let options: ReplicationOptions
     /// Names the checkpoint documents `_local/<id>` on both ends.
     public let id: ReplicationID
@@ -27,6 +30,8 @@ public final class Replication: Sendable {
     private let task = Mutex<Task<Outcome, Never>?>(nil)
     private let broadcaster = EventBroadcaster<ReplicationEvent>()
 
+    /// A replication from `source` to `target`; nothing happens until
+    /// `start()` or `run()`.
     public init(
         source: any ReplicationPeer, target: any ReplicationPeer,
         options: ReplicationOptions = ReplicationOptions()

@@ -37,6 +37,7 @@ public struct ReplicationProgress: Sendable, Equatable {
     /// The source sequence up to which every change is stored.
     public var lastSeq: JSON?
 
+    /// Zero totals, nothing checkpointed.
     public init() {}
 }
 
@@ -51,15 +52,22 @@ public enum ReplicationStatus: String, Sendable, Equatable {
 /// The totals of a finished replication, after the answer of CouchDB's
 /// `_replicate` and PouchDB's `complete` event.
 public struct ReplicationResult: Sendable, Equatable {
+    /// Caught up or cancelled.
     public var status: ReplicationStatus
+    /// Revisions read from the source (`docs_read`).
     public var docsRead: Int
+    /// Revisions stored on the target (`docs_written`).
     public var docsWritten: Int
+    /// Revisions refused or unreadable (`doc_write_failures`).
     public var docWriteFailures: Int
     /// The last source sequence checkpointed (`nil` if none was read).
     public var lastSeq: JSON?
+    /// When the replication started.
     public var startTime: Date
+    /// When it ended.
     public var endTime: Date
 
+    /// The result of a replication that ended with `status` and `progress`.
     public init(
         status: ReplicationStatus, progress: ReplicationProgress, startTime: Date,
         endTime: Date

@@ -15,6 +15,8 @@ public struct ReplicationID: Sendable, Hashable, CustomStringConvertible {
     /// 32 lowercase hexadecimal digits.
     public let value: String
 
+    /// The id of replicating from the database named `source` to the one
+    /// named `target` (their `identity`) through `filter`.
     public init(source: String, target: String, filter: ChangesFilter) {
         let input: JSON = [
             "version": .int(Int64(ReplicationID.version)),
@@ -28,6 +30,7 @@ public struct ReplicationID: Sendable, Hashable, CustomStringConvertible {
     /// The checkpoint document's id, `_local/<id>`.
     public var checkpointID: String { "_local/" + value }
 
+    /// The hexadecimal id.
     public var description: String { value }
 
     /// The filter as JSON; ids and parameters sorted, so their order does

@@ -21,6 +21,7 @@ public struct ReplicationOptions: Sendable {
     /// How many sessions the checkpoint's `history` keeps.
     public var historyLimit = 5
 
+    /// Options with CouchDB's defaults: one-shot, no retry, batches of 100.
     public init(
         live: Bool = false, retry: Bool = false, batchSize: Int = 100,
         filter: ChangesFilter = .none, backoff: Backoff = Backoff()

@@ -19,7 +19,9 @@ public final class Sync: Sendable {
 
     /// An event of one direction.
     public struct Event: Sendable, Equatable {
+        /// Which replication reported it.
         public var direction: Direction
+        /// What it reported.
         public var event: ReplicationEvent
     }
 

@@ -105,4 +105,26 @@ import Testing
         let leaves = try await Replicas.leaves(a, "doc")
         #expect(leaves.filter { $0["_deleted"] == true }.count == 1)
     }
+
+    @Test(arguments: ReplicaFactory.all)
+    func liveReplicationRidesOutAnOutageWhileWaiting(_ factory: ReplicaFactory) async throws {
+        let (source, target) = (try await factory.make("a"), try await factory.make("b"))
+        let flaky = FaultInjectingPeer(source)
+        flaky.fail(.waitForChanges, times: 2, with: PouchError.network("connection refused"))
+        var options = ReplicationOptions(live: true, retry: true)
+        options.backoff = Replicas.quickRetry
+        let replication = Replication(source: flaky, target: target, options: options)
+        let events = replication.events
+        let collector = Task { await events.collected() }
+        replication.start()
+
+        #expect(try await Replicas.eventually { flaky.count(.waitForChanges) >= 3 })
+        try await Replicas.put(source, "later")
+        #expect(try await Replicas.eventually { try await Replicas.liveIDs(target) == ["later"] })
+        replication.cancel()
+
+        #expect(try await replication.run().status == .cancelled)
+        let outages = await collector.value.filter { $0 == .paused(.network("connection refused")) }
+        #expect(outages.count == 2)
+    }
 }

@@ -45,6 +45,12 @@ public final class PouchServer: Sendable {
         box.server = self
     }
 
+    /// A server over the SQLite files of `configuration.dataDirectory`.
+    public convenience init(configuration: ServerConfiguration) throws {
+        let provider = try DirectoryDatabaseProvider(directory: configuration.dataDirectory)
+        self.init(configuration: configuration, provider: provider)
+    }
+
     /// The port listened on, once started.
     public var port: Int { http.port }
 

@@ -89,7 +89,8 @@ import Testing
         let key = PBKDF2.derive(
             password: bytes("passwordPASSWORDpassword"),
             salt: bytes("saltSALTsaltSALTsaltSALTsaltSALTsalt"), iterations: 4096, length: 40)
-        let expected = "348c89dbcbd32b2f32d814b8116e84cf2b17347ebc1800181c4e2a1fb8dd53e1c635518c7dac47e9"
+        let expected =
+            "348c89dbcbd32b2f32d814b8116e84cf2b17347ebc1800181c4e2a1fb8dd53e1c635518c7dac47e9"
         #expect(key.hexDigits == expected)
     }
 }

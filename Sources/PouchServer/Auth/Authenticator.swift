@@ -79,7 +79,8 @@ final class Authenticator: Sendable {
     // MARK: - Session cookies
 
     /// A signed cookie value for `user`, issued at `time` (seconds since 1970).
-    func sessionCookie(for name: String, at time: Int = Int(Date().timeIntervalSince1970)) -> String {
+    func sessionCookie(for name: String, at time: Int = Int(Date().timeIntervalSince1970)) -> String
+    {
         let payload = "\(name):\(String(time, radix: 16, uppercase: true))"
         let signature = HMACSHA256.authenticationCode(key: secret, message: Array(payload.utf8))
         let raw = Array(payload.utf8) + [0x3A] + signature
@@ -88,7 +89,9 @@ final class Authenticator: Sendable {
 
     /// The user a cookie value was issued to, when its signature holds and
     /// it has not expired.
-    func userFromSession(_ value: String, now: Int = Int(Date().timeIntervalSince1970))
+    func userFromSession(
+        _ value: String, now: Int = Int(Date().timeIntervalSince1970)
+    )
         -> ServerUser?
     {
         guard let raw = Self.decodeBase64URL(value), raw.count > 33 else { return nil }

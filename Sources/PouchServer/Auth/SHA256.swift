@@ -79,7 +79,8 @@ package struct SHA256: Sendable {
     private mutating func compress(_ block: UnsafePointer<UInt8>) {
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
             for t in 0..<16 {
-                w[t] = UInt32(block[t * 4]) << 24 | UInt32(block[t * 4 + 1]) << 16
+                w[t] =
+                    UInt32(block[t * 4]) << 24 | UInt32(block[t * 4 + 1]) << 16
                     | UInt32(block[t * 4 + 2]) << 8 | UInt32(block[t * 4 + 3])
             }
             for t in 16..<64 {
@@ -95,7 +96,8 @@ package struct SHA256: Sendable {
         var (a, b, c, d, e, f, g, h) = state
         Self.k.withUnsafeBufferPointer { k in
             for t in 0..<64 {
-                let t1 = h &+ (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) &+ ((e & f) ^ (~e & g))
+                let t1 =
+                    h &+ (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) &+ ((e & f) ^ (~e & g))
                     &+ k[t] &+ w[t]
                 let t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) &+ ((a & b) ^ (a & c) ^ (b & c))
                 (h, g, f, e) = (g, f, e, d &+ t1)

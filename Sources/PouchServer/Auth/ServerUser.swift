@@ -17,11 +17,14 @@ public struct ServerUser: Sendable {
         self.iterations = iterations
         var generator = SystemRandomNumberGenerator()
         salt = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        derivedKey = PBKDF2.derive(password: Array(password.utf8), salt: salt, iterations: iterations)
+        derivedKey = PBKDF2.derive(
+            password: Array(password.utf8), salt: salt, iterations: iterations)
     }
 
     /// A server admin (role `_admin`).
-    public static func admin(name: String, password: String, iterations: Int = 10_000)
+    public static func admin(
+        name: String, password: String, iterations: Int = 10_000
+    )
         -> ServerUser
     {
         ServerUser(name: name, password: password, roles: ["_admin"], iterations: iterations)

@@ -20,7 +20,12 @@ public protocol ServedDatabase: DocumentDatabase {
     func localDocuments() async throws -> [AllDocsRow]
     /// Deletes the database and its files (`DELETE /db`).
     func destroy() async throws
+    /// `POST /db/_explain`: how `find` would run a query.
+    func explain(_ query: FindQuery) async throws -> JSON
 }
+
+/// The local SQLite database, served as it is.
+extension Database: ServedDatabase {}
 
 /// Opens, creates, lists and deletes the databases a server serves, and
 /// keeps each one's `_security` object.

@@ -79,7 +79,9 @@ struct ChangesFeed: Sendable {
     ///
     /// Limitation: polls the database every `pollInterval`; a commit
     /// notification from the database would wake it at once.
-    private func waitForChange(after seen: JSON, until deadline: ContinuousClock.Instant)
+    private func waitForChange(
+        after seen: JSON, until deadline: ContinuousClock.Instant
+    )
         async throws -> Bool
     {
         while ContinuousClock.now < deadline {

@@ -45,7 +45,8 @@ extension CouchEndpoints {
     }
 
     /// A POST body's `keys` and range options.
-    private static func applyBody(_ request: ServerRequest, to options: inout AllDocsOptions) throws {
+    private static func applyBody(_ request: ServerRequest, to options: inout AllDocsOptions) throws
+    {
         guard !request.http.body.isEmpty else { return }
         let body = try request.jsonObjectBody()
         if let keys = body["keys"] {
@@ -58,7 +59,9 @@ extension CouchEndpoints {
             options.startKey = key
             options.endKey = key
         }
-        if let start = body["startkey"] ?? body["start_key"] { options.startKey = start.stringValue }
+        if let start = body["startkey"] ?? body["start_key"] {
+            options.startKey = start.stringValue
+        }
         if let end = body["endkey"] ?? body["end_key"] { options.endKey = end.stringValue }
         if let value = body["include_docs"]?.boolValue { options.includeDocs = value }
         if let value = body["descending"]?.boolValue { options.descending = value }

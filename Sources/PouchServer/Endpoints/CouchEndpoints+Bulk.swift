@@ -67,7 +67,9 @@ extension CouchEndpoints {
         return rows
     }
 
-    private static func writeLocal(_ doc: JSON, to database: any ServedDatabase) async throws
+    private static func writeLocal(
+        _ doc: JSON, to database: any ServedDatabase
+    ) async throws
         -> JSON
     {
         let id = doc["_id"]?.stringValue ?? ""

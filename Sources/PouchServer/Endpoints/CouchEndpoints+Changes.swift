@@ -71,7 +71,8 @@ extension CouchEndpoints {
     private static func filter(
         _ name: String, _ request: ServerRequest, database: any ServedDatabase
     ) async throws -> ChangesFilter {
-        let body = request.method == "POST" && !request.http.body.isEmpty
+        let body =
+            request.method == "POST" && !request.http.body.isEmpty
             ? try request.jsonObjectBody() : JSON.object(JSONObject())
         switch name {
         case "_doc_ids":

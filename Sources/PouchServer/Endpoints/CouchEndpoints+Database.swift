@@ -37,7 +37,8 @@ extension CouchEndpoints {
         }
         router.add("GET", "/{db}/_security", allowed: "PUT,GET") { request in
             _ = try await request.database()
-            return .json(try await request.server.provider.security(ofDatabase: request.databaseName))
+            return .json(
+                try await request.server.provider.security(ofDatabase: request.databaseName))
         }
         router.add("PUT", "/{db}/_security") { try await putSecurity($0) }
     }
@@ -46,7 +47,9 @@ extension CouchEndpoints {
     static func info(_ request: ServerRequest) async throws -> HTTPResponse {
         var info = try await request.database().info()
         info.name = try request.databaseName
-        return .json(info.json)
+        var json = info.json
+        json["props"] = .object(JSONObject())
+        return .json(json)
     }
 
     /// `PUT /db`: 201, or 412 `file_exists`; server admins only.

@@ -16,7 +16,9 @@ extension CouchEndpoints {
         router.add("GET", "/_session", allowed: "GET,HEAD,POST,DELETE") { session($0) }
         router.add("POST", "/_session") { try login($0) }
         router.add("DELETE", "/_session") { _ in
-            .json(["ok": true], headers: HTTPHeaders([("Set-Cookie", Authenticator.clearCookieHeader)]))
+            .json(
+                ["ok": true],
+                headers: HTTPHeaders([("Set-Cookie", Authenticator.clearCookieHeader)]))
         }
     }
 
@@ -81,7 +83,8 @@ extension CouchEndpoints {
     ) throws -> (String?, String?) {
         let type = request.http.headers["Content-Type"] ?? ""
         if type.hasPrefix("application/x-www-form-urlencoded") {
-            let form = try QueryParameters(Substring(String(decoding: request.http.body, as: UTF8.self)))
+            let form = try QueryParameters(
+                Substring(String(decoding: request.http.body, as: UTF8.self)))
             return (form["name"], form["password"])
         }
         let body = try request.jsonBody()

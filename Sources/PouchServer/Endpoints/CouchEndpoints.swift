@@ -74,10 +74,12 @@ extension ServerRequest {
             json: try await server.provider.security(ofDatabase: name))
         switch access {
         case .member where !security.isMember(user):
-            throw denied("You are not authorized to access this db.",
+            throw denied(
+                "You are not authorized to access this db.",
                 forbidden: "You are not allowed to access this db.")
         case .admin where !security.isAdmin(user):
-            throw denied("You are not a db or server admin.",
+            throw denied(
+                "You are not a db or server admin.",
                 forbidden: "You are not a db or server admin.")
         default:
             return database

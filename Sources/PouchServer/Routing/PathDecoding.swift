@@ -51,13 +51,15 @@ enum PathDecoding {
     /// Encodes a path segment for a `Location` header: everything but
     /// unreserved characters is escaped.
     static func encodeSegment(_ text: String) -> String {
-        let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
+        let unreserved = Set(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
         var result = ""
         for byte in text.utf8 {
             if unreserved.contains(byte) {
                 result.append(Character(Unicode.Scalar(byte)))
             } else {
-                result += "%" + String(byte >> 4, radix: 16, uppercase: true)
+                result +=
+                    "%" + String(byte >> 4, radix: 16, uppercase: true)
                     + String(byte & 0x0F, radix: 16, uppercase: true)
             }
         }

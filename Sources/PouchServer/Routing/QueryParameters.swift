@@ -13,7 +13,8 @@ public struct QueryParameters: Sendable {
         for part in rawQuery.split(separator: "&") where !part.isEmpty {
             let halves = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let name = try PathDecoding.decode(halves[0], plusAsSpace: true)
-            let value = halves.count > 1 ? try PathDecoding.decode(halves[1], plusAsSpace: true) : ""
+            let value =
+                halves.count > 1 ? try PathDecoding.decode(halves[1], plusAsSpace: true) : ""
             pairs.append((name: name, value: value))
         }
     }

@@ -43,7 +43,8 @@ public struct Router: Sendable {
             routes[index].handlers.append((method, handler))
             if let allowed { routes[index].allowedText = allowed }
         } else {
-            routes.append(Route(pattern: pattern, handlers: [(method, handler)], allowedText: allowed))
+            routes.append(
+                Route(pattern: pattern, handlers: [(method, handler)], allowedText: allowed))
         }
     }
 
@@ -51,7 +52,8 @@ public struct Router: Sendable {
     public func match(_ method: String, _ segments: [String]) -> Match {
         for route in routes {
             guard let parameters = Self.bind(route.pattern, segments) else { continue }
-            let wanted = method == "HEAD" && !route.handlers.contains { $0.method == "HEAD" }
+            let wanted =
+                method == "HEAD" && !route.handlers.contains { $0.method == "HEAD" }
                 ? "GET" : method
             if let entry = route.handlers.first(where: { $0.method == wanted }) {
                 return .found(entry.handler, parameters)

@@ -51,6 +51,10 @@ public final class PouchServer: Sendable {
         self.init(configuration: configuration, provider: provider)
     }
 
+    deinit {
+        http.stop()
+    }
+
     /// The port listened on, once started.
     public var port: Int { http.port }
 

@@ -7,11 +7,14 @@ extension PouchServer {
     /// `{"error", "reason"}` answers. Logs one line per request.
     func handle(_ http: HTTPRequest) async -> HTTPResponse {
         var userName: String?
-        let response: HTTPResponse
+        var response: HTTPResponse
         do {
-            let (request, segments) = try prepare(http)
+            let (request, segments, refreshedCookie) = try prepare(http)
             userName = request.user.name
             response = try await dispatch(request, segments)
+            if let refreshedCookie, !response.headers.contains("Set-Cookie") {
+                response.headers.add("Set-Cookie", refreshedCookie)
+            }
         } catch let error as PouchError {
             response = .error(error)
         } catch is CancellationError {
@@ -24,21 +27,25 @@ extension PouchServer {
         return response
     }
 
-    private func prepare(_ http: HTTPRequest) throws -> (ServerRequest, [String]) {
+    private func prepare(
+        _ http: HTTPRequest
+    ) throws -> (ServerRequest, [String], refreshedCookie: String?) {
         let segments = try PathDecoding.segments(http.rawPath)
         let query = try QueryParameters(http.rawQuery)
         var request = ServerRequest(
             http: http, parameters: [:], query: query, user: .anonymous,
             authenticationMethod: nil, server: self)
+        var refreshedCookie: String?
         switch authenticator.authenticate(http.headers) {
         case .anonymous: break
-        case .user(let user, let method):
+        case .user(let user, let method, let cookie):
             request.user = user
             request.authenticationMethod = method
+            refreshedCookie = cookie
         case .rejected:
             throw PouchError.unauthorized("Name or password is incorrect.")
         }
-        return (request, segments)
+        return (request, segments, refreshedCookie)
     }
 
     private func dispatch(

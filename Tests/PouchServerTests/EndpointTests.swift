@@ -179,6 +179,28 @@ import Testing
         }
     }
 
+    @Test func hostRoutesGetCouchDBsDatabaseAccessChecks() async throws {
+        try await Self.withServer { (server) async throws in
+            server.server.addRoute(method: "GET", path: "/api/count/{db}") { request in
+                let info = try await request.database().info()
+                return .json(["docs": .int(Int64(info.docCount))])
+            }
+            _ = try await server.request("PUT", "/db")
+            #expect(try await server.request("GET", "/api/count/db").json == ["docs": 0])
+            let anonymous = try await server.request(
+                "GET", "/api/count/db", authorization: .some(nil))
+            #expect(anonymous.status == 401)
+        }
+    }
+
+    @Test func viewsAreNotImplementedRatherThanAttachments() async throws {
+        try await Self.withServer { (server) async throws in
+            _ = try await server.request("PUT", "/db")
+            let response = try await server.request("GET", "/db/_design/app/_view/by_type")
+            #expect(response.status == 501)
+        }
+    }
+
     @Test func uuidsAreThirtyTwoHexDigits() async throws {
         try await Self.withServer { (server) async throws in
             let uuids = try await server.request("GET", "/_uuids?count=3").json["uuids"]

@@ -147,6 +147,24 @@ import Testing
         #expect(authenticator.userFromSession(cookie, now: 1_000_600) == nil)
     }
 
+    @Test func aSessionCookieIsRenewedOnceATenthOfItsLifetimeHasPassed() {
+        let user = ServerUser(name: "u", password: "p", iterations: 1)
+        let authenticator = Authenticator(users: [user], sessionTimeout: 600)
+        let now = Int(Date().timeIntervalSince1970)
+        func outcome(issuedAgo seconds: Int) -> Authenticator.Outcome {
+            let cookie = authenticator.sessionCookie(for: "u", at: now - seconds)
+            return authenticator.authenticate(HTTPHeaders([("Cookie", "AuthSession=\(cookie)")]))
+        }
+        guard case .user(_, "cookie", let fresh) = outcome(issuedAgo: 0),
+            case .user(_, "cookie", let old) = outcome(issuedAgo: 120)
+        else {
+            Issue.record("cookie not accepted")
+            return
+        }
+        #expect(fresh == nil)
+        #expect(old?.hasPrefix("AuthSession=") == true)
+    }
+
     @Test func passwordsAreStoredOnlyAsPBKDF2Hashes() {
         let user = ServerUser(name: "u", password: "secret", iterations: 2)
         let expected = PBKDF2.derive(

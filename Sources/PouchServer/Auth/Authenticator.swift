@@ -9,7 +9,9 @@ final class Authenticator: Sendable {
     /// What a request's credentials amount to.
     enum Outcome: Sendable, Equatable {
         case anonymous
-        case user(UserContext, method: String)
+        /// `refreshedCookie`: a `Set-Cookie` value renewing a session
+        /// cookie once a tenth of its lifetime has passed, as CouchDB does.
+        case user(UserContext, method: String, refreshedCookie: String? = nil)
         /// Credentials were given and are wrong.
         case rejected
     }
@@ -42,9 +44,11 @@ final class Authenticator: Sendable {
             return basic(authorization)
         }
         if let cookie = Self.cookie(named: "AuthSession", in: headers),
-            let user = userFromSession(cookie)
+            let (user, issued) = session(cookie)
         {
-            return .user(user.context, method: "cookie")
+            let now = Int(Date().timeIntervalSince1970)
+            let refresh = now - issued > sessionTimeout / 10 ? setCookieHeader(for: user.name) : nil
+            return .user(user.context, method: "cookie", refreshedCookie: refresh)
         }
         return .anonymous
     }
@@ -94,6 +98,13 @@ final class Authenticator: Sendable {
     )
         -> ServerUser?
     {
+        session(value, now: now)?.user
+    }
+
+    /// The user and issue time of a valid, unexpired cookie value.
+    private func session(
+        _ value: String, now: Int = Int(Date().timeIntervalSince1970)
+    ) -> (user: ServerUser, issued: Int)? {
         guard let raw = Self.decodeBase64URL(value), raw.count > 33 else { return nil }
         let payload = Array(raw[0..<(raw.count - 33)])
         let signature = Array(raw[(raw.count - 32)...])
@@ -103,9 +114,9 @@ final class Authenticator: Sendable {
             let text = String(validating: payload, as: UTF8.self),
             let colon = text.lastIndex(of: ":"),
             let issued = Int(text[text.index(after: colon)...], radix: 16),
-            issued + sessionTimeout > now
+            issued + sessionTimeout > now, let user = users[String(text[..<colon])]
         else { return nil }
-        return users[String(text[..<colon])]
+        return (user, issued)
     }
 
     /// The `Set-Cookie` value that starts a session.

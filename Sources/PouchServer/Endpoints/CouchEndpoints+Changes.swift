@@ -23,7 +23,7 @@ extension CouchEndpoints {
             return feed.heartbeat == nil
                 ? .json(try await feed.longPoll().json)
                 : .stream { writer in try await feed.longPoll(writer) }
-        case "continuous", "eventsource":
+        case "continuous":
             return .stream { writer in try await feed.continuous(writer) }
         default:
             throw PouchError.badRequest("Supported `feed` types: normal, continuous, longpoll")

@@ -11,6 +11,7 @@ enum CouchEndpoints {
         addBulkRoutes(to: &router)
         addChangesRoutes(to: &router)
         addMangoRoutes(to: &router)
+        addDesignFunctionRoutes(to: &router)
         addDocumentRoutes(to: &router)
         return router
     }
@@ -18,7 +19,7 @@ enum CouchEndpoints {
     static func addDocumentRoutes(to router: inout Router) {
         let paths = ["/{db}/_design/{ddoc}", "/{db}/_local/{local*}", "/{db}/{doc}"]
         for path in paths {
-            router.add("GET", path, allowed: "GET,HEAD,PUT,DELETE,COPY") {
+            router.add("GET", path, allowed: "DELETE,GET,HEAD,PUT") {
                 try await getDocument($0)
             }
             router.add("PUT", path) { try await putDocument($0) }
@@ -30,6 +31,23 @@ enum CouchEndpoints {
         addAttachmentRoutes(to: &router, path: "/{db}/{doc}/{attachment*}")
     }
 
+    /// Limitation: views, shows, lists and update functions are JavaScript,
+    /// which this server does not run; their paths answer 501 rather than
+    /// being read as attachment names.
+    static func addDesignFunctionRoutes(to router: inout Router) {
+        for kind in ["_view", "_show", "_list", "_update", "_rewrite"] {
+            let path = "/{db}/_design/{ddoc}/\(kind)/{rest*}"
+            for method in ["GET", "POST", "PUT"] {
+                router.add(method, path) { _ in
+                    throw PouchError(
+                        PouchError.Code("not_implemented"),
+                        "design document functions (\(kind)) are not supported by this server",
+                        status: 501)
+                }
+            }
+        }
+    }
+
     private static func addAttachmentRoutes(to router: inout Router, path: String) {
         router.add("GET", path, allowed: "GET,HEAD,PUT,DELETE") { try await getAttachment($0) }
         router.add("PUT", path) { try await putAttachment($0) }
@@ -39,7 +57,7 @@ enum CouchEndpoints {
 
 extension ServerRequest {
     /// What a request needs of a database.
-    enum Access {
+    public enum Access: Sendable {
         /// Read and write documents: a member (or anyone when the
         /// database lists no members).
         case member
@@ -48,7 +66,7 @@ extension ServerRequest {
     }
 
     /// The name in the `{db}` segment, validated.
-    var databaseName: String {
+    public var databaseName: String {
         get throws(PouchError) {
             let name = parameter("db")
             try DatabaseName.validate(name)
@@ -63,9 +81,11 @@ extension ServerRequest {
         return parameter("doc")
     }
 
-    /// The database of the path, after checking it exists and `user` may
-    /// use it as `access` asks, with CouchDB's 401/403 answers.
-    func database(_ access: Access = .member) async throws -> any ServedDatabase {
+    /// The database of the path's `{db}` segment, after checking it exists
+    /// and `user` may use it as `access` asks, with CouchDB's answers:
+    /// 404 `Database does not exist.`, 401 for an anonymous user, 403 for
+    /// one who is known but not a member (or admin).
+    public func database(_ access: Access = .member) async throws -> any ServedDatabase {
         let name = try databaseName
         guard let database = try await server.provider.database(named: name) else {
             throw PouchError.notFound("Database does not exist.")
@@ -93,7 +113,7 @@ extension ServerRequest {
     }
 
     /// Throws CouchDB's 401 unless the user is a server admin.
-    func requireServerAdmin() throws(PouchError) {
+    public func requireServerAdmin() throws(PouchError) {
         guard user.isAdmin else { throw PouchError.unauthorized("You are not a server admin.") }
     }
 

@@ -20,6 +20,8 @@ public final class PouchServer: Sendable {
     /// Identifies this server in `GET /`.
     let uuid: String
     private let hostRoutes = Mutex(Router())
+    private let stopWaiters = Mutex<(stopped: Bool, waiters: [CheckedContinuation<Void, Never>])>(
+        (false, []))
     private let couchRoutes: Router
     private let http: HTTPServer
     static let logger = Logger("server")
@@ -81,7 +83,26 @@ public final class PouchServer: Sendable {
     /// Stops listening and closes every connection.
     public func stop() {
         http.stop()
+        let waiters = stopWaiters.withLock { state in
+            state.stopped = true
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
         Self.logger.info("stopped")
+    }
+
+    /// Starts listening and returns once `stop()` has been called, for a
+    /// program whose only job is serving (such as `pouch serve`).
+    public func run() async throws {
+        try await start()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let stopped = stopWaiters.withLock { state in
+                if !state.stopped { state.waiters.append(continuation) }
+                return state.stopped
+            }
+            if stopped { continuation.resume() }
+        }
     }
 
     func routes() -> (host: Router, couch: Router) {

@@ -43,11 +43,9 @@ public final class LoopbackSocket {
                 connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard result == 0 else {
-            let code = errno
-            close(fd)
-            throw Failure.connect(code)
-        }
+        // On failure `deinit` still runs (every property is set) and closes
+        // the socket; closing it here too could close a reused descriptor.
+        guard result == 0 else { throw Failure.connect(errno) }
     }
 
     deinit { close(fd) }

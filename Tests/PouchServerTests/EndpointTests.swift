@@ -126,6 +126,30 @@ import Testing
         }
     }
 
+    @Test func multipartRelatedPutCarriesFollowingAttachments() async throws {
+        try await Self.withServer { (server) async throws in
+            _ = try await server.request("PUT", "/db")
+            // As CouchDB's replicator pushes a document with an attachment;
+            // MD5("hello") = 5d41402abc4b2a76b9719d911017c592.
+            let doc =
+                #"{"_id":"m","_rev":"1-abc","_revisions":{"start":1,"ids":["abc"]},"#
+                + #""_attachments":{"f.txt":{"content_type":"text/plain","revpos":1,"#
+                + #""digest":"md5-XUFAKrxLKna5cZ2REBfFkg==","length":5,"follows":true}}}"#
+            let body =
+                "--XyZ\r\nContent-Type: application/json\r\n\r\n\(doc)\r\n"
+                + "--XyZ\r\nContent-Disposition: attachment; filename=\"f.txt\"\r\n"
+                + "Content-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello\r\n--XyZ--"
+            let put = try await server.request(
+                "PUT", "/db/m?new_edits=false", raw: Array(body.utf8),
+                headers: [("Content-Type", "multipart/related; boundary=\"XyZ\"")])
+            #expect(put.status == 201)
+            #expect(try await server.request("GET", "/db/m/f.txt").text == "hello")
+            let stub = try await server.request("GET", "/db/m").json["_attachments"]?["f.txt"]
+            #expect(stub?["digest"] == "md5-XUFAKrxLKna5cZ2REBfFkg==")
+            #expect(try await server.request("GET", "/db/m").json["_rev"] == "1-abc")
+        }
+    }
+
     @Test func bulkDocsThenAllDocsWithKeys() async throws {
         try await Self.withServer { (server) async throws in
             _ = try await server.request("PUT", "/db")
@@ -199,6 +223,19 @@ import Testing
             let response = try await server.request("GET", "/db/_design/app/_view/by_type")
             #expect(response.status == 501)
         }
+    }
+
+    @Test func runReturnsOnceStopped() async throws {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("pouch-run-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = try PouchServer(
+            configuration: ServerConfiguration(dataDirectory: directory, port: 0))
+        async let running: Void = server.run()
+        while server.port == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        server.stop()
+        try await running
+        #expect(throws: LoopbackSocket.Failure.self) { try LoopbackSocket(port: server.port) }
     }
 
     @Test func uuidsAreThirtyTwoHexDigits() async throws {

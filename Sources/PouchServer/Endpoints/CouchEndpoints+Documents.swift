@@ -79,7 +79,11 @@ extension CouchEndpoints {
     static func putDocument(_ request: ServerRequest) async throws -> HTTPResponse {
         let id = request.documentID
         let database = try await request.database(id.hasPrefix("_design/") ? .admin : .member)
-        var doc = try request.jsonBody()
+        let contentType = request.http.headers["Content-Type"] ?? ""
+        var doc =
+            contentType.lowercased().hasPrefix("multipart/related")
+            ? try MultipartRelated.document(body: request.http.body, contentType: contentType)
+            : try request.jsonBody()
         guard doc.objectValue != nil else {
             throw PouchError.badRequest("Document must be a JSON object")
         }

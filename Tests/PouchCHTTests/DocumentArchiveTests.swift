@@ -32,7 +32,8 @@ import Testing
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let long = String(repeating: "x", count: 200_000)
-        let file = try folder.write("big.ndjson", "{\"_id\":\"a\",\"v\":\"\(long)\"}\n{\"_id\":\"b\"}\n")
+        let file = try folder.write(
+            "big.ndjson", "{\"_id\":\"a\",\"v\":\"\(long)\"}\n{\"_id\":\"b\"}\n")
         let documents = try DocumentArchive(path: file).readAll()
         #expect(ids(documents) == ["a", "b"])
         #expect(documents[0]["v"]?.stringValue?.count == 200_000)
@@ -53,7 +54,10 @@ import Testing
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         try folder.write("one.json", "42")
-        #expect(throws: PouchError.badRequest("\(folder.path)/one.json: a document must be a JSON object")) {
+        #expect(
+            throws: PouchError.badRequest(
+                "\(folder.path)/one.json: a document must be a JSON object")
+        ) {
             try DocumentArchive(path: folder.path).readAll()
         }
     }
@@ -88,7 +92,8 @@ import Testing
         let deep = "d/" + String(repeating: "p", count: 150) + "/é.json"
         try folder.write("in/" + deep, "{\"_id\":\"pax\"}")
         try folder.write("in/d/x.json", "{\"_id\":\"x\"}")
-        try run("/usr/bin/tar", ["--format=pax", "-cf", "../docs.tar", "d"], in: folder.path + "/in")
+        try run(
+            "/usr/bin/tar", ["--format=pax", "-cf", "../docs.tar", "d"], in: folder.path + "/in")
 
         let entries = try readEntries(TarReader(FileByteStream(path: folder.path + "/docs.tar")))
         #expect(Set(entries.map(\.name)) == [deep, "d/x.json"])
@@ -127,7 +132,8 @@ import Testing
         try folder.write("a", "first part,")
         try folder.write("b", "second part")
         try run("/usr/bin/gzip", ["a", "b"], in: folder.path)
-        let joined = try Data(contentsOf: URL(fileURLWithPath: folder.path + "/a.gz"))
+        let joined =
+            try Data(contentsOf: URL(fileURLWithPath: folder.path + "/a.gz"))
             + Data(contentsOf: URL(fileURLWithPath: folder.path + "/b.gz"))
         let file = try folder.write("ab.gz", joined)
 
@@ -157,7 +163,7 @@ import Testing
     func pipelineArchiveHoldsItsDocumentedCounts() throws {
         var counts: [String: Int] = [:]
         var total = 0
-        try DocumentArchive(path: Self.pipelineArchive).forEach { document in
+        try DocumentArchive(path: Self.pipelineArchive).forEachDocument { document in
             total += 1
             counts[document["type"]?.stringValue ?? "(none)", default: 0] += 1
         }

@@ -116,7 +116,8 @@ extension CHTAccessIndex {
         var allowed = Set(contacts.keys).union(everyone)
         if keys[user.userSettingsID] != nil { allowed.insert(user.userSettingsID) }
         for (subject, depth) in subjects {
-            for id in filed[subject] ?? [] where isFiledDocumentAllowed(
+            for id in filed[subject] ?? []
+            where isFiledDocumentAllowed(
                 id, under: subject, depth: depth, subjects: subjects, user: user)
             {
                 allowed.insert(id)

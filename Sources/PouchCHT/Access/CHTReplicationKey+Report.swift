@@ -25,7 +25,8 @@ extension CHTReplicationKey {
     /// Classifies a `data_record`.
     static func report(_ document: JSON) -> CHTReplicationKey {
         let subject = subject(ofReport: document)
-        let submitter = isTruthy(document["form"])
+        let submitter =
+            isTruthy(document["form"])
             ? keyString(document["contact"]?["_id"]) : nil
         var signoff: [String] = []
         if isTruthy(document["fields"]?["needs_signoff"]), document["contact"] != nil {

@@ -54,9 +54,11 @@ extension CHTReplicationKey {
         case "target"?:
             self = Self.keyString(document["owner"]).map { .target(owner: $0) } ?? .none
         case let type? where Self.contactTypes.contains(type):
-            let shortCode = Self.keyString(document["patient_id"])
+            let shortCode =
+                Self.keyString(document["patient_id"])
                 ?? Self.keyString(document["place_id"])
-            self = .contact(lineage: [id] + Self.lineage(of: document["parent"]), shortCode: shortCode)
+            self = .contact(
+                lineage: [id] + Self.lineage(of: document["parent"]), shortCode: shortCode)
         default:
             self = .none
         }

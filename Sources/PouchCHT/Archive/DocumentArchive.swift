@@ -81,7 +81,7 @@ public struct DocumentArchive: Sendable {
     }
 
     /// Calls `body` with each document in order.
-    public func forEach(_ body: (JSON) throws -> Void) throws {
+    public func forEachDocument(_ body: (JSON) throws -> Void) throws {
         let reader = try makeReader()
         while let document = try reader.next() {
             try body(document)

@@ -18,7 +18,8 @@ extension CHTDataGenerator {
         for index in 0..<plan.districts {
             let id = random.uuid()
             places.districts.append([id])
-            documents.append(place(id, type: "district_hospital", name: "District \(index + 1)", parent: []))
+            documents.append(
+                place(id, type: "district_hospital", name: "District \(index + 1)", parent: []))
         }
         for index in 0..<plan.healthCentres {
             let parent = places.districts[index % plan.districts]
@@ -38,7 +39,8 @@ extension CHTDataGenerator {
     }
 
     /// A place document; its primary contact is set once people exist.
-    private mutating func place(_ id: String, type: String, name: String, parent: [String]) -> JSON {
+    private mutating func place(_ id: String, type: String, name: String, parent: [String]) -> JSON
+    {
         var document: JSONObject = [
             "_id": .string(id), "type": .string(type),
             "parent": parent.isEmpty ? "" : Self.minified(parent),
@@ -59,7 +61,8 @@ extension CHTDataGenerator {
             setPrimaryContact(of: lineage[0], to: chw)
         }
         for lineage in places.households {
-            setPrimaryContact(of: lineage[0], to: makePerson(in: lineage, role: "patient", adult: true))
+            setPrimaryContact(
+                of: lineage[0], to: makePerson(in: lineage, role: "patient", adult: true))
         }
         let others = plan.people - places.healthCentres.count - places.households.count
         for _ in 0..<max(others, 0) {
@@ -69,10 +72,13 @@ extension CHTDataGenerator {
     }
 
     /// A person document under `lineage`, recorded for later reports.
-    private mutating func makePerson(in lineage: [String], role: String, adult: Bool) -> GeneratedPerson {
+    private mutating func makePerson(
+        in lineage: [String], role: String, adult: Bool
+    ) -> GeneratedPerson {
         let sex = random.chance(0.5) ? "female" : "male"
         let name = "\(random.element(of: Self.firstNames)) \(random.element(of: Self.lastNames))"
-        let born = date(afterDays: -(adult ? random.inRange(6570...25550) : random.inRange(30...6000)))
+        let born = date(
+            afterDays: -(adult ? random.inRange(6570...25550) : random.inRange(30...6000)))
         let person = GeneratedPerson(
             id: random.uuid(), name: name, born: born, dateOfBirth: Self.dayText(born), sex: sex,
             phone: "+2547\(random.inRange(10_000_000...99_999_999))", shortCode: newShortCode(),
@@ -111,7 +117,8 @@ extension CHTDataGenerator {
             guard let chw = places.chws[lineage[0]] else { continue }
             let first = chw.name.split(separator: " ").first.map(String.init) ?? "chw"
             let user = CHTGeneratedUser(
-                name: "chw_\(first.lowercased())_\(index + 1)", password: "Secret_" + random.hex(10),
+                name: "chw_\(first.lowercased())_\(index + 1)",
+                password: "Secret_" + random.hex(10),
                 roles: ["chw"], facilityID: lineage[0], contactID: chw.id)
             users.append(user)
             documents.append([

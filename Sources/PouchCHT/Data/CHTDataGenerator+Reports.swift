@@ -15,7 +15,8 @@ extension CHTDataGenerator {
     static let forms: [FormSpec] = [
         FormSpec(code: "pregnancy", title: "Pregnancy registration", subject: .person, weight: 35),
         FormSpec(code: "delivery", title: "Delivery report", subject: .person, weight: 28),
-        FormSpec(code: "immunization_visit", title: "Immunization visit", subject: .person, weight: 10),
+        FormSpec(
+            code: "immunization_visit", title: "Immunization visit", subject: .person, weight: 10),
         FormSpec(
             code: "child_health_registration", title: "Child registration", subject: .person,
             weight: 8),
@@ -32,7 +33,8 @@ extension CHTDataGenerator {
         let patients = people.filter { $0.lineage.count == 3 }
         for _ in 0..<count {
             let form = pickForm()
-            let reported = date(afterDays: random.inRange(0...364), seconds: random.inRange(0...86_399))
+            let reported = date(
+                afterDays: random.inRange(0...364), seconds: random.inRange(0...86_399))
             switch form.subject {
             case .person where !patients.isEmpty:
                 let patient = random.element(of: patients)
@@ -71,7 +73,8 @@ extension CHTDataGenerator {
     }
 
     private mutating func personReport(
-        _ form: FormSpec, about patient: GeneratedPerson, by chw: GeneratedPerson, at reported: Int64
+        _ form: FormSpec, about patient: GeneratedPerson, by chw: GeneratedPerson,
+        at reported: Int64
     ) -> JSON {
         var report = reportBase(form, by: chw, at: reported)
         report["patient_id"] = .string(patient.shortCode)
@@ -130,7 +133,8 @@ extension CHTDataGenerator {
             ]
         case "delivery":
             return [
-                "birth_date": .string(Self.dayText(reported - Int64(random.inRange(0...6)) * 86_400_000)),
+                "birth_date": .string(
+                    Self.dayText(reported - Int64(random.inRange(0...6)) * 86_400_000)),
                 "delivery_code": random.chance(0.7) ? "f" : "h",
                 "pregnancy_outcome": random.chance(0.95) ? "healthy" : "still_birth",
             ]
@@ -153,7 +157,8 @@ extension CHTDataGenerator {
         let instance = "uuid:" + random.uuid()
         fields["meta"] = ["instanceID": .string(instance)]
         report["fields"] = .object(fields)
-        let xml = "<\(form.code) id=\"\(form.code)\"><meta><instanceID>\(instance)</instanceID>"
+        let xml =
+            "<\(form.code) id=\"\(form.code)\"><meta><instanceID>\(instance)</instanceID>"
             + "</meta></\(form.code)>"
         report["_attachments"] = [
             "content": Self.inlineAttachment(xml, type: "application/xml")

@@ -44,8 +44,11 @@ extension CHTDataGenerator {
                     ["id": "district_hospital", "parents": []],
                     ["id": "health_center", "parents": ["district_hospital"]],
                     ["id": "clinic", "parents": ["health_center"]],
-                    ["id": "person", "parents": ["district_hospital", "health_center", "clinic"],
-                     "person": true],
+                    [
+                        "id": "person",
+                        "parents": ["district_hospital", "health_center", "clinic"],
+                        "person": true,
+                    ],
                 ],
             ],
         ]
@@ -71,8 +74,10 @@ extension CHTDataGenerator {
             code == "en"
             ? ["Submit": "Submit", "Cancel": "Cancel", "contacts": "People", "reports": "Reports"]
             : code == "fr"
-                ? ["Submit": "Envoyer", "Cancel": "Annuler", "contacts": "Personnes",
-                   "reports": "Rapports"]
+                ? [
+                    "Submit": "Envoyer", "Cancel": "Annuler", "contacts": "Personnes",
+                    "reports": "Rapports",
+                ]
                 : ["Submit": "Tuma", "Cancel": "Ghairi", "contacts": "Watu", "reports": "Ripoti"]
         return [
             "_id": .string("messages-" + code), "type": "translations", "code": .string(code),

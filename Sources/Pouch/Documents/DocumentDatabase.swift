@@ -37,12 +37,16 @@ public protocol DocumentDatabase: ReplicationPeer {
     ) async throws -> WriteResult
 
     /// An attachment of the winning revision, or of `rev`.
-    func getAttachment(docID: String, name: String, rev: RevisionID?) async throws
+    func getAttachment(
+        docID: String, name: String, rev: RevisionID?
+    ) async throws
         -> AttachmentData
 
     /// Removes an attachment, making a new revision.
     @discardableResult
-    func removeAttachment(docID: String, name: String, rev: RevisionID) async throws
+    func removeAttachment(
+        docID: String, name: String, rev: RevisionID
+    ) async throws
         -> WriteResult
 
     /// Documents matching a Mango query.

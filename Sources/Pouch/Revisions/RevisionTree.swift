@@ -1,0 +1,253 @@
+/// A document's revision tree: every revision held, with its parent and
+/// whether it is a deletion.
+///
+/// The tree merges local edits and replicated histories, stems old
+/// revisions to the database's `revs_limit`, and picks the winning leaf by
+/// CouchDB's rule: live leaves before deleted ones, then the higher
+/// generation, then the greater hash. Several roots can exist: a replicated
+/// history that reaches no revision held becomes a new root, and stemming
+/// turns the oldest kept revisions into roots.
+public struct RevisionTree: Sendable, Equatable {
+    struct Node: Sendable, Equatable {
+        var rev: RevisionID
+        /// The index of the parent in `nodes`, or -1 for a root.
+        var parent: Int
+        var isDeleted: Bool
+    }
+
+    /// Nodes in insertion order, so a parent always precedes its children.
+    private(set) var nodes: [Node] = []
+    private var positions: [RevisionID: Int] = [:]
+
+    /// An empty tree.
+    public init() {}
+
+    /// Whether the tree holds no revision.
+    public var isEmpty: Bool { nodes.isEmpty }
+
+    /// The number of revisions held.
+    public var count: Int { nodes.count }
+
+    /// Every revision held, parents before children.
+    public var allRevisions: [RevisionID] { nodes.map(\.rev) }
+
+    /// Whether `rev` is held.
+    public func contains(_ rev: RevisionID) -> Bool { positions[rev] != nil }
+
+    /// Whether `rev` is held and is a deletion.
+    public func isDeleted(_ rev: RevisionID) -> Bool {
+        guard let position = positions[rev] else { return false }
+        return nodes[position].isDeleted
+    }
+
+    /// Whether `rev` is held and has no children.
+    public func isLeaf(_ rev: RevisionID) -> Bool {
+        guard let position = positions[rev] else { return false }
+        return !nodes.contains { $0.parent == position }
+    }
+
+    /// The parent of `rev`, when both are held.
+    public func parent(of rev: RevisionID) -> RevisionID? {
+        guard let position = positions[rev], nodes[position].parent >= 0 else { return nil }
+        return nodes[nodes[position].parent].rev
+    }
+
+    /// The leaves in CouchDB's order, winner first: live before deleted,
+    /// then higher generation, then greater hash.
+    ///
+    /// - Complexity: O(n log n) in the number of revisions held.
+    public var leaves: [RevisionID] {
+        var hasChild = [Bool](repeating: false, count: nodes.count)
+        for node in nodes where node.parent >= 0 { hasChild[node.parent] = true }
+        var leafNodes: [Node] = []
+        for (position, node) in nodes.enumerated() where !hasChild[position] {
+            leafNodes.append(node)
+        }
+        leafNodes.sort(by: RevisionTree.winsOver)
+        return leafNodes.map(\.rev)
+    }
+
+    private static func winsOver(_ lhs: Node, _ rhs: Node) -> Bool {
+        if lhs.isDeleted != rhs.isDeleted { return !lhs.isDeleted }
+        return lhs.rev > rhs.rev
+    }
+
+    /// The winning leaf, or `nil` for an empty tree.
+    public var winner: RevisionID? { leaves.first }
+
+    /// Whether the winning leaf is a deletion (the document is deleted).
+    public var isWinnerDeleted: Bool {
+        guard let winner else { return false }
+        return isDeleted(winner)
+    }
+
+    /// The live leaves other than the winner, in CouchDB's order.
+    public var conflicts: [RevisionID] {
+        leaves.dropFirst().filter { !isDeleted($0) }
+    }
+
+    /// The deleted leaves other than the winner, in CouchDB's order.
+    public var deletedConflicts: [RevisionID] {
+        leaves.dropFirst().filter { isDeleted($0) }
+    }
+
+    /// `rev`, its parent, and so on to the oldest ancestor held.
+    ///
+    /// - Complexity: O(depth of `rev`).
+    public func history(of rev: RevisionID) -> [RevisionID] {
+        guard var position = positions[rev] else { return [] }
+        var path = [nodes[position].rev]
+        while nodes[position].parent >= 0 {
+            position = nodes[position].parent
+            path.append(nodes[position].rev)
+        }
+        return path
+    }
+
+    /// The leaves that `rev` is an ancestor of, or `rev` itself when it is a
+    /// leaf; what CouchDB's `latest=true` answers.
+    public func leaves(descendingFrom rev: RevisionID) -> [RevisionID] {
+        guard let start = positions[rev] else { return [] }
+        return leaves.filter { leaf in
+            var position = positions[leaf]!
+            while true {
+                if position == start { return true }
+                position = nodes[position].parent
+                if position < 0 { return false }
+            }
+        }
+    }
+
+    /// Adds a local edit: `rev` as a child of `parent` (a new root when
+    /// `parent` is `nil` or not held). Adding a held revision does nothing.
+    public mutating func insert(_ rev: RevisionID, parent: RevisionID?, isDeleted: Bool) {
+        guard positions[rev] == nil else { return }
+        let parentPosition = parent.flatMap { positions[$0] } ?? -1
+        positions[rev] = nodes.count
+        nodes.append(Node(rev: rev, parent: parentPosition, isDeleted: isDeleted))
+    }
+
+    /// Merges a replicated history, newest first (`_revisions` expanded).
+    ///
+    /// The revisions after the newest one already held are added beneath it;
+    /// a history that reaches no held revision becomes a new root. Only the
+    /// newest revision takes `isDeleted`.
+    ///
+    /// - Returns: whether `history[0]` was new.
+    @discardableResult
+    public mutating func merge(history: [RevisionID], isDeleted: Bool) -> Bool {
+        guard let newest = history.first, positions[newest] == nil else { return false }
+        let known = history.firstIndex { positions[$0] != nil } ?? history.count
+        var parent: RevisionID? = known < history.count ? history[known] : nil
+        for index in stride(from: known - 1, through: 0, by: -1) {
+            insert(history[index], parent: parent, isDeleted: index == 0 && isDeleted)
+            parent = history[index]
+        }
+        return true
+    }
+
+    /// Keeps only the `depth` newest revisions of every path from a leaf,
+    /// as CouchDB does to honour `revs_limit`.
+    ///
+    /// - Returns: the revisions removed.
+    /// - Complexity: O(n + leaves × depth).
+    @discardableResult
+    public mutating func stem(to depth: Int) -> [RevisionID] {
+        guard depth > 0, nodes.count > depth else { return [] }
+        var keep = [Bool](repeating: false, count: nodes.count)
+        for leaf in leaves {
+            var position = positions[leaf]!
+            for _ in 0..<depth {
+                keep[position] = true
+                position = nodes[position].parent
+                if position < 0 { break }
+            }
+        }
+        guard keep.contains(false) else { return [] }
+        return rebuild(keeping: keep)
+    }
+
+    /// Removes leaf revisions entirely, as CouchDB's `_purge` does, along
+    /// with ancestors no remaining leaf reaches.
+    ///
+    /// - Returns: the revisions removed.
+    @discardableResult
+    public mutating func purge(_ revisions: Set<RevisionID>) -> [RevisionID] {
+        let remainingLeaves = leaves.filter { !revisions.contains($0) }
+        var keep = [Bool](repeating: false, count: nodes.count)
+        for leaf in remainingLeaves {
+            var position = positions[leaf]!
+            while position >= 0, !keep[position] {
+                keep[position] = true
+                position = nodes[position].parent
+            }
+        }
+        guard keep.contains(false) else { return [] }
+        return rebuild(keeping: keep)
+    }
+
+    private mutating func rebuild(keeping keep: [Bool]) -> [RevisionID] {
+        var newPosition = [Int](repeating: -1, count: nodes.count)
+        var kept: [Node] = []
+        var removed: [RevisionID] = []
+        for (position, node) in nodes.enumerated() {
+            guard keep[position] else {
+                removed.append(node.rev)
+                continue
+            }
+            newPosition[position] = kept.count
+            var copy = node
+            copy.parent = node.parent >= 0 ? newPosition[node.parent] : -1
+            kept.append(copy)
+        }
+        nodes = kept
+        positions = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1.rev, $0) })
+        return removed
+    }
+
+    /// The revisions among `revs` that are not held (CouchDB's revs diff).
+    public func missing(_ revs: [RevisionID]) -> [RevisionID] {
+        revs.filter { positions[$0] == nil }
+    }
+
+    /// Held leaves of a lower generation than `rev`, which could be its
+    /// ancestors: CouchDB's `possible_ancestors` in a revs diff.
+    public func possibleAncestors(of rev: RevisionID) -> [RevisionID] {
+        leaves.filter { $0.generation < rev.generation }
+    }
+}
+
+extension RevisionTree {
+    /// A compact text form for storage: one line per node,
+    /// `rev<TAB>parent index<TAB>d or empty`.
+    public func encoded() -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(nodes.count * 48)
+        for node in nodes {
+            output.append(contentsOf: node.rev.description.utf8)
+            output.append(0x09)
+            if node.parent >= 0 { output.append(contentsOf: String(node.parent).utf8) }
+            output.append(0x09)
+            if node.isDeleted { output.append(UInt8(ascii: "d")) }
+            output.append(0x0A)
+        }
+        return output
+    }
+
+    /// Decodes the form written by `encoded()`.
+    public init(encoded bytes: [UInt8]) throws(PouchError) {
+        self.init()
+        for line in bytes.split(separator: 0x0A) {
+            let fields = line.split(separator: 0x09, omittingEmptySubsequences: false)
+            guard fields.count == 3,
+                let rev = RevisionID(String(decoding: fields[0], as: UTF8.self))
+            else { throw PouchError.storage("corrupt revision tree") }
+            let parent = fields[1].isEmpty ? -1 : Int(String(decoding: fields[1], as: UTF8.self))
+            guard let parent, parent < nodes.count else {
+                throw PouchError.storage("corrupt revision tree")
+            }
+            positions[rev] = nodes.count
+            nodes.append(Node(rev: rev, parent: parent, isDeleted: !fields[2].isEmpty))
+        }
+    }
+}

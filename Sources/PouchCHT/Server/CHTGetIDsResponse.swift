@@ -69,7 +69,8 @@ public struct CHTGetIDsResponse: Sendable, Equatable {
 
     /// The JSON body, members in CHT's order.
     public var json: JSON {
-        let rows = docIDsRevs.map { row -> JSON in ["id": .string(row.id), "rev": .string(row.rev)] }
+        let rows = docIDsRevs.map { row -> JSON in ["id": .string(row.id), "rev": .string(row.rev)]
+        }
         return [
             "doc_ids_revs": .array(rows), "warn_docs": .int(Int64(warnDocs)),
             "last_seq": lastSeq, "warn": .bool(warn), "limit": .int(Int64(limit)),

@@ -22,9 +22,13 @@ public enum CHTWriteAuthorization {
         _ batch: [JSON], stored: [String: JSON], index: CHTAccessIndex, user: CHTUserContext
     ) -> [Bool] {
         let before = Set(index.allowedDocumentIDs(for: user))
+        // Only documents whose stored version the user holds may change
+        // what else the user holds: moving a foreign contact in must not
+        // open its reports.
         var tentative = index
         for document in batch where isWritableKind(document, user: user) {
-            tentative.update(with: document)
+            guard let id = document["_id"]?.stringValue else { continue }
+            if stored[id] == nil || before.contains(id) { tentative.update(with: document) }
         }
         let after = Set(tentative.allowedDocumentIDs(for: user))
         return batch.map { document in
@@ -32,7 +36,9 @@ public enum CHTWriteAuthorization {
                 let id = document["_id"]?.stringValue
             else { return false }
             if stored[id] != nil, !before.contains(id) { return false }
-            if document["_deleted"]?.boolValue == true { return stored[id] == nil || before.contains(id) }
+            if document["_deleted"]?.boolValue == true {
+                return stored[id] == nil || before.contains(id)
+            }
             if document["type"]?.stringValue == "feedback" { return true }
             return after.contains(id)
         }

@@ -278,3 +278,24 @@ private enum Hierarchy {
         #expect(allowed == contacts.union(reports))
     }
 }
+
+@Suite struct CHTAccessIndexRemovalTests {
+    @Test func removalsNameDeletedAndNoLongerAllowedButNotUnknownIDs() {
+        var index = CHTAccessIndex(documents: Hierarchy.all)
+        index.update(with: ["_id": "P2", "_rev": "2-z", "_deleted": true])
+        let asked = ["P1", "P2", "P3", "gone", "never-seen", "R1"]
+        // P2 and gone are deleted; P3 belongs to HC2; P1 and R1 stay;
+        // never-seen may be a local document not uploaded yet.
+        #expect(index.removals(among: asked, for: Hierarchy.chw1) == ["P2", "P3", "gone"])
+    }
+
+    @Test func revisionsFollowTheWinningRevision() {
+        var index = CHTAccessIndex()
+        index.update(with: ["_id": "a", "_rev": "1-x", "type": "person"])
+        index.update(with: ["_id": "a", "_rev": "2-y", "type": "person"])
+        #expect(index.revisions["a"] == "2-y")
+        index.update(with: ["_id": "a", "_rev": "3-z", "_deleted": true])
+        #expect(index.revisions["a"] == nil)
+        #expect(index.deletedIDs == ["a"])
+    }
+}

@@ -16,6 +16,10 @@ public struct CHTAccessIndex: Sendable {
     private var filed: [String: Set<String>] = [:]
     /// Documents every user gets.
     private var everyone: Set<String> = []
+    /// The winning revision of each live document that carried `_rev`.
+    public private(set) var revisions: [String: String] = [:]
+    /// The ids whose winning revision is a deletion.
+    public private(set) var deletedIDs: Set<String> = []
 
     /// An empty index.
     public init() {}
@@ -31,16 +35,22 @@ public struct CHTAccessIndex: Sendable {
     /// Records the current winning revision of a document: indexes it, or
     /// forgets it when it is deleted.
     public mutating func update(with document: JSON) {
-        guard let id = document["_id"]?.stringValue else { return }
+        guard let id = document["_id"]?.stringValue, !id.hasPrefix("_local/") else { return }
         remove(id: id)
-        guard document["_deleted"]?.boolValue != true, !id.hasPrefix("_local/") else { return }
+        if document["_deleted"]?.boolValue == true {
+            deletedIDs.insert(id)
+            return
+        }
         let key = CHTReplicationKey(document: document)
         keys[id] = key
+        revisions[id] = document["_rev"]?.stringValue
         add(id, key)
     }
 
     /// Forgets a document.
     public mutating func remove(id: String) {
+        deletedIDs.remove(id)
+        revisions[id] = nil
         guard let key = keys.removeValue(forKey: id) else { return }
         switch key {
         case .everyone:
@@ -125,6 +135,17 @@ extension CHTAccessIndex {
         }
         for id in filed[user.userSettingsID] ?? [] { allowed.insert(id) }
         return allowed.sorted()
+    }
+
+    /// Which of `ids` a user holding them must let go of (CHT's
+    /// `get-deletes`): those deleted here and those the user may no longer
+    /// hold. Ids this index never saw are not named, since they may be
+    /// local documents not yet uploaded.
+    public func removals(among ids: [String], for user: CHTUserContext) -> [String] {
+        let allowed = Set(allowedDocumentIDs(for: user))
+        return ids.filter { id in
+            deletedIDs.contains(id) || (keys[id] != nil && !allowed.contains(id))
+        }
     }
 
     /// Whether a report, task or target filed under a visible subject is

@@ -174,6 +174,8 @@ public struct DatabaseInfo: Sendable, Equatable {
     public var sizes: Sizes
     /// A value that changes when the database is destroyed and re-created.
     public var instanceStartTime: String
+    /// How many purges the database has recorded, when it says.
+    public var purgeSeq: JSON?
 
     public struct Sizes: Sendable, Equatable {
         public var file: Int
@@ -189,7 +191,7 @@ public struct DatabaseInfo: Sendable, Equatable {
 
     public init(
         name: String, docCount: Int, docDelCount: Int, updateSeq: JSON,
-        sizes: Sizes, instanceStartTime: String = "0"
+        sizes: Sizes, instanceStartTime: String = "0", purgeSeq: JSON? = nil
     ) {
         self.name = name
         self.docCount = docCount
@@ -197,6 +199,7 @@ public struct DatabaseInfo: Sendable, Equatable {
         self.updateSeq = updateSeq
         self.sizes = sizes
         self.instanceStartTime = instanceStartTime
+        self.purgeSeq = purgeSeq
     }
 }
 

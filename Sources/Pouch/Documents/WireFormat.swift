@@ -25,7 +25,7 @@ extension DatabaseInfo {
         [
             "db_name": .string(name), "doc_count": .int(Int64(docCount)),
             "doc_del_count": .int(Int64(docDelCount)), "update_seq": updateSeq,
-            "purge_seq": 0, "compact_running": false,
+            "purge_seq": purgeSeq ?? 0, "compact_running": false,
             "sizes": [
                 "file": .int(Int64(sizes.file)), "active": .int(Int64(sizes.active)),
                 "external": .int(Int64(sizes.external)),
@@ -46,7 +46,8 @@ extension DatabaseInfo {
             sizes: Sizes(
                 file: sizes?["file"]?.intValue ?? 0, active: sizes?["active"]?.intValue ?? 0,
                 external: sizes?["external"]?.intValue ?? 0),
-            instanceStartTime: json["instance_start_time"]?.stringValue ?? "0")
+            instanceStartTime: json["instance_start_time"]?.stringValue ?? "0",
+            purgeSeq: json["purge_seq"])
     }
 }
 

@@ -1,0 +1,145 @@
+extension DocumentStore {
+    /// Writes a batch in one transaction, after CouchDB's `_bulk_docs`.
+    ///
+    /// With `newEdits` each document is an edit of the leaf its `_rev`
+    /// names and gets one result (its new revision or its own error).
+    /// Without, each carries its revision and history, is merged into the
+    /// tree, and only failures are answered. Errors below status 500 belong
+    /// to one document; others abort the batch.
+    func bulkDocs(
+        _ docs: [IncomingDocument], newEdits: Bool
+    ) throws(PouchError)
+        -> [BulkDocsResult]
+    {
+        try write { () throws(PouchError) in
+            let original = try counters()
+            var counters = original
+            var results: [BulkDocsResult] = []
+            results.reserveCapacity(newEdits ? docs.count : 0)
+            for doc in docs {
+                let id = doc.id ?? DocumentID.generate()
+                do throws(PouchError) {
+                    if doc.isLocal {
+                        let rev = try putLocal(doc, id: id)
+                        if newEdits { results.append(BulkDocsResult(id: id, rev: rev)) }
+                    } else if newEdits {
+                        let rev = try writeEdit(doc, id: id, counters: &counters)
+                        results.append(BulkDocsResult(id: id, rev: rev))
+                    } else {
+                        try writeReplicated(doc, id: id, counters: &counters)
+                    }
+                } catch  where error.status < 500 {
+                    results.append(BulkDocsResult(id: id, error: error))
+                }
+            }
+            try save(counters, over: original)
+            return results
+        }
+    }
+
+    /// Stores an edit: a new revision as a child of `_rev` (or of the
+    /// deleted winner when a deleted document is written again without a
+    /// `_rev`, so generations continue as in CouchDB).
+    func writeEdit(
+        _ doc: IncomingDocument, id: String, counters: inout Counters
+    ) throws(PouchError) -> RevisionID {
+        let existing = try document(id)
+        let parent = try parentForEdit(doc, existing)
+        let parentAttachments =
+            if let parent, let existing, doc.attachments != nil {
+                try revision(parent, of: existing.key)?.attachments ?? []
+            } else { [AttachmentInfo]() }
+        let generation = (parent?.generation ?? 0) + 1
+        let attachments = try resolveAttachments(
+            doc.attachments, docID: id, generation: generation, held: parentAttachments,
+            newEdits: true)
+
+        let body = doc.bodyBytes
+        let rev = RevisionID.next(
+            after: parent, isDeleted: doc.isDeleted, body: body,
+            attachmentDigests: attachments.map(\.digest))
+        var tree = existing?.tree ?? RevisionTree()
+        guard !tree.contains(rev) else { throw PouchError.conflict() }
+        tree.insert(rev, parent: parent, isDeleted: doc.isDeleted)
+
+        let record = RevisionRecord(
+            isDeleted: doc.isDeleted, body: body, attachments: attachments)
+        try commit(
+            id: id, existing: existing, tree: tree, rev: rev, record: record,
+            counters: &counters)
+        return rev
+    }
+
+    /// The leaf an edit extends; `conflict` when `_rev` is not a leaf, or
+    /// when it is absent and the document is live.
+    private func parentForEdit(
+        _ doc: IncomingDocument, _ existing: DocumentRecord?
+    ) throws(PouchError) -> RevisionID? {
+        if let rev = doc.rev {
+            guard let existing, existing.tree.isLeaf(rev) else { throw PouchError.conflict() }
+            return rev
+        }
+        guard let existing, let winner = existing.winner else { return nil }
+        guard existing.tree.isDeleted(winner) else { throw PouchError.conflict() }
+        return winner
+    }
+
+    /// Merges a replicated revision and its history; a revision already
+    /// held changes nothing.
+    func writeReplicated(
+        _ doc: IncomingDocument, id: String, counters: inout Counters
+    ) throws(PouchError) {
+        guard let rev = doc.rev else {
+            throw PouchError.badRequest("Document \(id) needs a _rev with new_edits=false")
+        }
+        let history = doc.revisions ?? [rev]
+        let existing = try document(id)
+        var tree = existing?.tree ?? RevisionTree()
+        guard tree.merge(history: history, isDeleted: doc.isDeleted) else { return }
+
+        let held = try heldAttachments(
+            for: doc.attachments, history: tree.history(of: rev).dropFirst(), existing: existing)
+        let attachments = try resolveAttachments(
+            doc.attachments, docID: id, generation: rev.generation, held: held,
+            newEdits: false)
+        let record = RevisionRecord(
+            isDeleted: doc.isDeleted, body: doc.bodyBytes, attachments: attachments)
+        try commit(
+            id: id, existing: existing, tree: tree, rev: rev, record: record,
+            counters: &counters)
+    }
+
+    /// Saves a document's new tree and revision under a new sequence,
+    /// stemming the tree to the revs limit and keeping the counts.
+    func commit(
+        id: String, existing: DocumentRecord?, tree: RevisionTree, rev: RevisionID,
+        record: RevisionRecord, counters: inout Counters
+    ) throws(PouchError) {
+        var tree = tree
+        let stemmed = tree.stem(to: counters.revsLimit)
+        counters.updateSeq += 1
+        let updated = DocumentRecord(
+            key: existing?.key ?? 0, id: id, seq: counters.updateSeq, tree: tree)
+        let key = try save(updated, isNew: existing == nil)
+        try saveRevision(rev, of: key, record: record)
+        if existing != nil, !stemmed.isEmpty { try deleteRevisions(stemmed, of: key) }
+        counters.count(before: existing.map(\.isDeleted), after: updated.isDeleted)
+        try indexDocument(DocumentRecord(key: key, id: id, seq: updated.seq, tree: tree))
+    }
+}
+
+extension Counters {
+    /// Moves a document between the live and deleted counts.
+    mutating func count(before: Bool?, after: Bool?) {
+        switch before {
+        case true?: docDelCount -= 1
+        case false?: docCount -= 1
+        case nil: break
+        }
+        switch after {
+        case true?: docDelCount += 1
+        case false?: docCount += 1
+        case nil: break
+        }
+    }
+}

@@ -12,7 +12,7 @@ import Testing
 /// ├── HC2 ── CHW2 (user chw2), H2 ── P3 "33333", M (moved here from H1)
 /// └── SUP (a supervisor person placed directly under D1)
 /// ```
-private enum Hierarchy {
+enum Hierarchy {
     static func lineage(_ ids: String...) -> JSON {
         var result: JSON?
         for id in ids.reversed() {

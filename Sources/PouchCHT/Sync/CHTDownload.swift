@@ -8,7 +8,7 @@ struct CHTDownload: Sendable {
     /// The server's `medic` database.
     let remote: any ReplicationPeer
     /// The CHT API of the server.
-    let api: CHTAPIClient
+    let api: any CHTReplicationAPI
     /// Documents per `_bulk_get` request (CHT uses 100).
     let batchSize: Int
 

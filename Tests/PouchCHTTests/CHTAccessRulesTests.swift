@@ -299,3 +299,26 @@ enum Hierarchy {
         #expect(index.deletedIDs == ["a"])
     }
 }
+
+@Suite struct CHTReplicationDepthTests {
+    @Test func deepestMatchingRoleWins() {
+        let settings: JSON = [
+            "_id": "settings",
+            "settings": [
+                "replication_depth": [
+                    ["role": "chw", "depth": 1],
+                    ["role": "supervisor", "depth": "3", "report_depth": 2],
+                    ["role": "other", "depth": 9],
+                ]
+            ],
+        ]
+        let both = CHTUserContext(name: "a", roles: ["chw", "supervisor"], facilityID: "f")
+        let applied = both.applyingReplicationDepth(settings: settings)
+        #expect(applied.depth == 3)
+        #expect(applied.reportDepth == 2)
+        let chw = CHTUserContext(name: "b", roles: ["chw"], facilityID: "f")
+        #expect(chw.applyingReplicationDepth(settings: settings).depth == 1)
+        let none = CHTUserContext(name: "c", roles: ["nurse"], facilityID: "f")
+        #expect(none.applyingReplicationDepth(settings: settings).depth == nil)
+    }
+}

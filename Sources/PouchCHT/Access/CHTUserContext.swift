@@ -64,3 +64,33 @@ public struct CHTUserContext: Sendable, Hashable {
     /// The id of the user's own settings document in `medic`.
     public var userSettingsID: String { "org.couchdb.user:" + name }
 }
+
+extension CHTUserContext {
+    /// This user with `depth` and `reportDepth` taken from the
+    /// `replication_depth` of CHT's `settings` document
+    /// (`[{"role", "depth", "report_depth"}]`): the deepest setting among
+    /// the user's roles wins, as in CHT; no matching role means no limit.
+    public func applyingReplicationDepth(settings document: JSON) -> CHTUserContext {
+        let rules = document["settings"]?["replication_depth"]?.arrayValue ?? []
+        var user = self
+        user.depth = nil
+        user.reportDepth = nil
+        for rule in rules {
+            guard let role = rule["role"]?.stringValue, roles.contains(role),
+                let depth = Self.integer(rule["depth"])
+            else { continue }
+            if depth > (user.depth ?? -1) {
+                user.depth = depth
+                user.reportDepth = Self.integer(rule["report_depth"])
+            }
+        }
+        return user
+    }
+
+    /// An integer written as a number or as decimal text, as CHT's
+    /// `parseInt` reads settings.
+    private static func integer(_ value: JSON?) -> Int? {
+        if let number = value?.intValue { return number }
+        return value?.stringValue.flatMap { Int($0) }
+    }
+}

@@ -21,7 +21,7 @@ public final class CHTSync: Sendable {
     /// The local `medic` database.
     public let medic: any DocumentDatabase
     /// The server's `medic` database.
-    public let remoteMedic: any DocumentDatabase
+    public let remoteMedic: any ReplicationPeer
     /// The server's replication API for this user.
     public let api: any CHTReplicationAPI
     /// The local meta database, if synced.
@@ -34,7 +34,7 @@ public final class CHTSync: Sendable {
     /// A sync between the given databases and API; use it to sync in
     /// process or through custom transports.
     public init(
-        medic: any DocumentDatabase, remoteMedic: any DocumentDatabase,
+        medic: any DocumentDatabase, remoteMedic: any ReplicationPeer,
         api: any CHTReplicationAPI, meta: (any DocumentDatabase)? = nil,
         remoteMeta: (any DocumentDatabase)? = nil, batchSize: Int = 100
     ) {

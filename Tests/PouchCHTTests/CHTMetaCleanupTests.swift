@@ -43,3 +43,34 @@ private struct NoAPI: CHTReplicationAPI {
     func getIDs() async throws -> CHTGetIDsResponse { throw PouchError.notFound() }
     func getDeletes(_ ids: [String]) async throws -> [String] { throw PouchError.notFound() }
 }
+
+@Suite struct CHTMetaSyncTests {
+    @Test func metaSyncsBothWaysThenDropsFeedbackLocallyOnly() async throws {
+        let local = try Database.inMemory(name: "meta")
+        let server = try Database.inMemory(name: CHTRules.metaDatabaseName(for: "chw1"))
+        try await local.put(["_id": "feedback-1", "type": "feedback", "info": ["message": "x"]])
+        try await local.put(["_id": "read:report:r1"])
+        try await server.put(["_id": "read:message:m1"])
+        let sync = CHTSync(
+            medic: local, remoteMedic: server, api: NoMetaAPI(), meta: local, remoteMeta: server)
+
+        let result = try await sync.syncMeta()
+        #expect(result.uploaded == 2)
+        #expect(result.downloaded >= 1)
+        #expect(result.removed == ["feedback-1"])
+        let localIDs = Set(try await local.allDocs().rows.compactMap(\.id))
+        #expect(localIDs == ["read:message:m1", "read:report:r1"])
+        let serverIDs = Set(try await server.allDocs().rows.compactMap(\.id))
+        #expect(serverIDs == ["feedback-1", "read:message:m1", "read:report:r1"])
+
+        // A second sync must not carry the local removal to the server.
+        _ = try await sync.syncMeta()
+        #expect(try await server.get("feedback-1")["type"] == "feedback")
+    }
+}
+
+/// An API never called.
+private struct NoMetaAPI: CHTReplicationAPI {
+    func getIDs() async throws -> CHTGetIDsResponse { throw PouchError.notFound() }
+    func getDeletes(_ ids: [String]) async throws -> [String] { throw PouchError.notFound() }
+}

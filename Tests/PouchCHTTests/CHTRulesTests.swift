@@ -69,3 +69,14 @@ import Testing
         #expect(removed == ["feedback-1", "telemetry-2024-3-1-alice"])
     }
 }
+
+@Suite struct CHTMetaDatabaseURLTests {
+    @Test func slashAndPlusArePercentEncodedInTheURL() {
+        let server = URL(string: "http://127.0.0.1:5988/")!
+        let url = CHTSync.metaDatabaseURL(server: server, username: "a/b+C")
+        // C = 67; / and + are legal in the name but not as themselves in a path.
+        #expect(url.absoluteString == "http://127.0.0.1:5988/medic-user-a%2Fb%2B(67)-meta")
+        let plain = CHTSync.metaDatabaseURL(server: server, username: "alice")
+        #expect(plain.absoluteString == "http://127.0.0.1:5988/medic-user-alice-meta")
+    }
+}

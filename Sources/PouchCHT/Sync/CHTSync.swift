@@ -56,9 +56,10 @@ public final class CHTSync: Sendable {
         let credentials = RemoteCredentials.cookie(username: username, password: password)
         let remoteMedic = RemoteDatabase(
             url: server.appendingPathComponent("medic"), credentials: credentials)
-        let metaName = CHTRules.metaDatabaseName(for: username)
         let remoteMeta = meta.map { _ in
-            RemoteDatabase(url: server.appendingPathComponent(metaName), credentials: credentials)
+            RemoteDatabase(
+                url: Self.metaDatabaseURL(server: server, username: username),
+                credentials: credentials)
         }
         self.init(
             medic: medic, remoteMedic: remoteMedic,
@@ -84,5 +85,18 @@ public final class CHTSync: Sendable {
     public func cleanUpMeta() async throws -> [String] {
         guard let meta, let remoteMeta else { return [] }
         return try await CHTMetaCleanup(local: meta, remote: remoteMeta).run()
+    }
+
+    /// The URL of a user's meta database below `server`, with the `/` and
+    /// `+` a meta database name may hold percent-encoded, as CouchDB wants
+    /// them in a path.
+    static func metaDatabaseURL(server: URL, username: String) -> URL {
+        var allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyz0123456789")
+        allowed.insert(charactersIn: "_$()-")
+        let name = CHTRules.metaDatabaseName(for: username)
+        let encoded = name.addingPercentEncoding(withAllowedCharacters: allowed) ?? name
+        var root = server.absoluteString
+        while root.hasSuffix("/") { root.removeLast() }
+        return URL(string: root + "/" + encoded) ?? server.appendingPathComponent(name)
     }
 }

@@ -279,6 +279,28 @@ enum Hierarchy {
     }
 }
 
+extension CHTAccessRulesSampleTests {
+    static let pipeline = "/work/shared/cht/pipeline-json-docs.tar.gz"
+
+    /// The pipeline set carries whole parents. Counted separately by walking
+    /// its files' `parent` chains (a script, not this code): health centre
+    /// HC1 (8606a91a) has 7 places and 1,001 people below it or at it, and
+    /// 825 reports have one of them (by `_id` or short code) as subject.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: pipeline)))
+    func pipelineHealthCentreCounts() throws {
+        let documents = try DocumentArchive(path: Self.pipeline).readAll()
+        let user = CHTUserContext(name: "ac1", facilityID: "8606a91a-f454-56e3-a089-0b686af3c6b7")
+        let allowed = Set(CHTAccessRules.allowedDocumentIDs(in: documents, for: user))
+        var counts: [String: Int] = [:]
+        for document in documents where allowed.contains(document["_id"]!.stringValue!) {
+            counts[document["type"]?.stringValue ?? "(none)", default: 0] += 1
+        }
+        #expect(counts["person"] == 1_001)
+        #expect(counts["data_record"] == 825)
+        #expect(allowed.count == 1_008 + 825)
+    }
+}
+
 @Suite struct CHTAccessIndexRemovalTests {
     @Test func removalsNameDeletedAndNoLongerAllowedButNotUnknownIDs() {
         var index = CHTAccessIndex(documents: Hierarchy.all)

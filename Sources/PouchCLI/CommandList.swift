@@ -3,6 +3,6 @@ enum CommandList {
     static let all: [any Command.Type] = [
         InfoCommand.self, GetCommand.self, PutCommand.self, DeleteCommand.self,
         AllDocsCommand.self, ChangesCommand.self, FindCommand.self, ExportCommand.self,
-        CompactCommand.self,
+        CompactCommand.self, ServeCommand.self,
     ]
 }

@@ -3,6 +3,7 @@ enum CommandList {
     static let all: [any Command.Type] = [
         InfoCommand.self, GetCommand.self, PutCommand.self, DeleteCommand.self,
         AllDocsCommand.self, ChangesCommand.self, FindCommand.self, ExportCommand.self,
-        CompactCommand.self, ServeCommand.self,
+        CompactCommand.self, ImportCommand.self, ServeCommand.self, ReplicateCommand.self,
+        SyncCommand.self,
     ]
 }

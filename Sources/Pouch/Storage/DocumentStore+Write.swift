@@ -117,13 +117,17 @@ extension DocumentStore {
     ) throws(PouchError) {
         var tree = tree
         let stemmed = tree.stem(to: counters.revsLimit)
+        guard let winner = tree.winner else {
+            throw PouchError.storage("a document without revisions cannot be saved")
+        }
+        let isDeleted = tree.isDeleted(winner)
         counters.updateSeq += 1
         let updated = DocumentRecord(
             key: existing?.key ?? 0, id: id, seq: counters.updateSeq, tree: tree)
-        let key = try save(updated, isNew: existing == nil)
+        let key = try save(updated, winner: winner, isDeleted: isDeleted, isNew: existing == nil)
         try saveRevision(rev, of: key, record: record)
         if existing != nil, !stemmed.isEmpty { try deleteRevisions(stemmed, of: key) }
-        counters.count(before: existing.map(\.isDeleted), after: updated.isDeleted)
+        counters.count(before: existing.map(\.isDeleted), after: isDeleted)
     }
 }
 

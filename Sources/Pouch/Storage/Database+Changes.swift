@@ -58,7 +58,8 @@ extension Database {
         case .predicate(_, let predicate):
             return { _, body in predicate(try body()) }
         case .selector(let selector):
-            return { _, body in try matchesSelector(selector, try body()) }
+            let compiled = try MangoSelector(selector)
+            return { _, body in compiled.matches(try body()) }
         case .server(let name, _):
             throw PouchError.badRequest(
                 "The filter function \(name) runs only on a server; a local database has none")

@@ -76,6 +76,7 @@ extension DocumentStore {
         guard !removed.isEmpty else { return [] }
         let kept = leaves.filter { !removed.contains($0) }
         guard !kept.isEmpty else {
+            try unindexDocument(doc)
             try deleteDocument(key: doc.key)
             counters.count(before: doc.isDeleted, after: nil)
             return removed
@@ -86,6 +87,7 @@ extension DocumentStore {
         counters.updateSeq += 1
         let updated = DocumentRecord(key: doc.key, id: id, seq: counters.updateSeq, tree: tree)
         try save(updated, isNew: false)
+        try indexDocument(updated)
         counters.count(before: doc.isDeleted, after: updated.isDeleted)
         return removed
     }

@@ -128,6 +128,7 @@ extension DocumentStore {
         try saveRevision(rev, of: key, record: record)
         if existing != nil, !stemmed.isEmpty { try deleteRevisions(stemmed, of: key) }
         counters.count(before: existing.map(\.isDeleted), after: isDeleted)
+        try indexDocument(DocumentRecord(key: key, id: id, seq: updated.seq, tree: tree))
     }
 }
 

@@ -9,9 +9,11 @@
 ///   compacted or never received) and its attachments' descriptions.
 /// - `attachments`: each distinct attachment body once, by digest.
 /// - `local_docs`: `_local` documents, outside every feed.
+/// - `mango_indexes`, `mango_entries`: Mango JSON indexes and their keys
+///   (see `DocumentStore+MangoIndex.swift`).
 enum Schema {
     /// The version this code writes.
-    static let currentVersion = 1
+    static let currentVersion = 2
 
     /// The migrations, the one at index `n` taking version `n` to `n + 1`.
     static let migrations: [String] = [
@@ -47,7 +49,23 @@ enum Schema {
         INSERT INTO meta (key, value) VALUES
             ('update_seq', 0), ('doc_count', 0), ('doc_del_count', 0),
             ('revs_limit', 1000), ('purge_seq', 0), ('purged_infos_limit', 1000);
+        """,
         """
+        CREATE TABLE mango_indexes (
+            idx INTEGER PRIMARY KEY,
+            ddoc TEXT NOT NULL,
+            name TEXT NOT NULL,
+            def TEXT NOT NULL,
+            UNIQUE (ddoc, name)
+        );
+        CREATE TABLE mango_entries (
+            idx INTEGER NOT NULL,
+            key TEXT NOT NULL COLLATE pouch_mango,
+            doc INTEGER NOT NULL,
+            PRIMARY KEY (idx, key)
+        ) WITHOUT ROWID;
+        CREATE INDEX mango_entries_by_doc ON mango_entries (doc);
+        """,
     ]
 
     /// Brings the schema of `connection` up to `currentVersion`.

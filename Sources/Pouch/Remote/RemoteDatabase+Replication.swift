@@ -1,0 +1,84 @@
+extension RemoteDatabase {
+    /// For each id, the given revisions the server lacks, from
+    /// `POST /db/_revs_diff`. Ids whose revisions are all known are absent.
+    public func revsDiff(
+        _ revisions: [String: [RevisionID]]
+    ) async throws -> [String: RevsDiffResult] {
+        if revisions.isEmpty { return [:] }
+        var object = JSONObject()
+        object.reserveCapacity(revisions.count)
+        for (id, revs) in revisions { object[id] = JSON(revisions: revs) }
+        var request = HTTPRequest("POST", "_revs_diff")
+        request.setBody(.object(object))
+        return try RemoteDecoding.revsDiff(try await client.json(request))
+    }
+
+    /// Writes documents with `POST /db/_bulk_docs`.
+    ///
+    /// With `newEdits` false the body carries `"new_edits": false`, and
+    /// CouchDB answers only the documents it refused. A batch too large for
+    /// the server fails as a whole with `too_large` (413).
+    public func bulkDocs(_ docs: [JSON], newEdits: Bool) async throws -> [BulkDocsResult] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(docs.count * 256)
+        bytes.append(contentsOf: #"{"docs":["#.utf8)
+        for (index, doc) in docs.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            doc.serialize(into: &bytes)
+        }
+        bytes.append(contentsOf: (newEdits ? "]}" : #"],"new_edits":false}"#).utf8)
+
+        var request = HTTPRequest("POST", "_bulk_docs")
+        request.setBody(bytes: bytes)
+        return try RemoteDecoding.bulkDocsResults(try await client.json(request))
+    }
+
+    /// A `_local` document from `GET /db/_local/id`, or `nil` when the
+    /// server answers 404.
+    public func localDocument(_ id: String) async throws -> JSON? {
+        let request = HTTPRequest("GET", try Self.localPath(id))
+        let response = try await client.send(request)
+        if response.status == 404 { return nil }
+        guard response.isSuccess else { throw response.error() }
+        return try response.json()
+    }
+
+    /// Writes a `_local` document with `PUT /db/_local/id`; its `_rev`
+    /// (`0-N`) must match the stored one to replace it.
+    @discardableResult
+    public func putLocalDocument(_ doc: JSON) async throws -> WriteResult {
+        let id = try Self.documentID(of: doc)
+        var request = HTTPRequest("PUT", try Self.localPath(id))
+        request.setBody(doc)
+        return try RemoteDecoding.writeResult(try await client.json(request))
+    }
+
+    /// Deletes a `_local` document with `DELETE /db/_local/id?rev=0-N`.
+    public func removeLocalDocument(_ id: String, rev: RevisionID) async throws {
+        var request = HTTPRequest("DELETE", try Self.localPath(id))
+        request.add("rev", rev.description)
+        _ = try await client.json(request)
+    }
+
+    /// The path of a `_local` document, whose id must start with `_local/`.
+    static func localPath(_ id: String) throws(PouchError) -> String {
+        guard id.hasPrefix("_local/"), id.count > "_local/".count else {
+            throw PouchError.badRequest("A local document id must start with _local/: \(id)")
+        }
+        return PercentEncoding.documentPath(id)
+    }
+
+    /// The `_id` of a document to be written under its id.
+    static func documentID(of doc: JSON) throws(PouchError) -> String {
+        guard doc.objectValue != nil else {
+            throw PouchError.badRequest("Document must be a JSON object")
+        }
+        guard let value = doc["_id"] else {
+            throw PouchError(.init("missing_id"), "_id is required for puts", status: 412)
+        }
+        guard let id = value.stringValue, !id.isEmpty else {
+            throw PouchError.illegalDocID("Document id must be a string")
+        }
+        return id
+    }
+}

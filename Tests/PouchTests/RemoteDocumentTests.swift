@@ -31,7 +31,7 @@ import Testing
                     == DatabaseInfo(
                         name: "db", docCount: 4, docDelCount: 1, updateSeq: "7-g1AAAABx",
                         sizes: .init(file: 41_198, active: 2_214, external: 120),
-                        instanceStartTime: "0"))
+                        instanceStartTime: "0", purgeSeq: "0-g1AAAA"))
             #expect(server.requests.first?.method == "GET")
             #expect(server.requests.first?.header("Accept") == "application/json")
         }
@@ -57,6 +57,15 @@ import Testing
 
     @Test func existsIsTrueOn200() async throws {
         try await withDatabase({ _ in .response(status: 200, headers: [], body: []) }) { db, _ in
+            let exists = try await db.exists()
+            #expect(exists)
+        }
+    }
+
+    @Test func headAnswerWithAContentLengthButNoBodyIsComplete() async throws {
+        // CouchDB answers HEAD with the Content-Length of the GET body.
+        let reply = StubHTTPServer.Reply.truncated(status: 200, declaredLength: 231, body: [])
+        try await withDatabase({ _ in reply }) { db, _ in
             let exists = try await db.exists()
             #expect(exists)
         }

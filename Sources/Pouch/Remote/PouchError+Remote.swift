@@ -19,26 +19,11 @@ extension PouchError {
         PouchError(.timeout, reason, status: 0, cause: cause)
     }
 
-    /// The HTTP status CouchDB pairs with an error name, for errors that
-    /// arrive inside a 200 answer (rows of `_bulk_docs`, items of
-    /// `_bulk_get`) where only the name is given.
-    static func status(forErrorName name: String) -> Int {
-        switch name {
-        case "bad_request", "doc_validation", "illegal_docid", "invalid_json": return 400
-        case "unauthorized": return 401
-        case "forbidden": return 403
-        case "not_found": return 404
-        case "conflict": return 409
-        case "file_exists", "missing_stub", "precondition_failed": return 412
-        case "too_large": return 413
-        default: return 500
-        }
-    }
-
-    /// Rebuilds an error given as a row or item of a successful answer:
-    /// `{"error": name, "reason": text}` with the status its name implies.
+    /// Rebuilds an error given as a row or item of a successful answer
+    /// (rows of `_bulk_docs`, items of `_bulk_get`): `{"error": name,
+    /// "reason": text}` with the status its name implies.
     init(row: JSON) {
         let name = row["error"]?.stringValue ?? "unknown_error"
-        self.init(body: row, status: PouchError.status(forErrorName: name))
+        self.init(body: row, status: BulkDocsResult.status(forErrorName: name))
     }
 }

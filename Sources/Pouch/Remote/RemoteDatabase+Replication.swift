@@ -5,11 +5,11 @@ extension RemoteDatabase {
         _ revisions: [String: [RevisionID]]
     ) async throws -> [String: RevsDiffResult] {
         if revisions.isEmpty { return [:] }
-        var object = JSONObject()
-        object.reserveCapacity(revisions.count)
-        for (id, revs) in revisions { object[id] = JSON(revisions: revs) }
+        // Dictionary keys are distinct, so members are appended unchecked
+        // rather than looked up one by one.
+        let members = revisions.map { (key: $0.key, value: JSON(revisions: $0.value)) }
         var request = HTTPRequest("POST", "_revs_diff")
-        request.setBody(.object(object))
+        request.setBody(.object(JSONObject(uniqueMembers: members)))
         return try RemoteDecoding.revsDiff(try await client.json(request))
     }
 

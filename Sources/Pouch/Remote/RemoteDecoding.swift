@@ -32,7 +32,8 @@ enum RemoteDecoding {
             docDelCount: body["doc_del_count"]?.intValue ?? 0,
             updateSeq: try require(body["update_seq"], "update_seq"),
             sizes: DatabaseInfo.Sizes(file: file, active: active, external: external),
-            instanceStartTime: body["instance_start_time"]?.stringValue ?? "0")
+            instanceStartTime: body["instance_start_time"]?.stringValue ?? "0",
+            purgeSeq: body["purge_seq"])
     }
 
     /// `{"ok": true, "id", "rev"}`, the answer of every single write.

@@ -1,0 +1,66 @@
+import Foundation
+import Pouch
+
+/// `pouch-bench`: measures Pouch against floors taken in the same run.
+///
+/// Run it in a release build: `swift run -c release pouch-bench [--docs N]
+/// [--json] [--phases a,b]`.
+@main
+struct PouchBench {
+    struct Settings: Sendable {
+        var docs = 100_000
+        var json = false
+        var phases: Set<String>? = nil
+        var directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("pouch-bench-\(getpid())").path
+
+        func wants(_ phase: String) -> Bool { phases?.contains(phase) ?? true }
+    }
+
+    static func main() async {
+        do {
+            let settings = try parse(Array(CommandLine.arguments.dropFirst()))
+            try FileManager.default.createDirectory(
+                atPath: settings.directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: settings.directory) }
+            let report = BenchReport(json: settings.json)
+            for phase in BenchPhases.all where settings.wants(phase.group) {
+                for result in try await phase.run(settings) { report.print(result) }
+            }
+        } catch {
+            FileHandle.standardError.write(Data("pouch-bench: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    static func parse(_ arguments: [String]) throws -> Settings {
+        var settings = Settings()
+        var rest = arguments[...]
+        while let argument = rest.popFirst() {
+            switch argument {
+            case "--docs":
+                guard let value = rest.popFirst().flatMap(Int.init), value > 0 else {
+                    throw BenchError("--docs needs a positive number")
+                }
+                settings.docs = value
+            case "--json":
+                settings.json = true
+            case "--phases":
+                settings.phases = Set(
+                    (rest.popFirst() ?? "").split(separator: ",").map(String.init))
+            case "--help":
+                print("usage: pouch-bench [--docs N] [--json] [--phases \(BenchPhases.groupNames)]")
+                exit(0)
+            default:
+                throw BenchError("unknown argument \(argument)")
+            }
+        }
+        return settings
+    }
+}
+
+/// A group of phases run together because later ones use earlier data.
+struct BenchPhase: Sendable {
+    var group: String
+    var run: @Sendable (PouchBench.Settings) async throws -> [PhaseResult]
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Pouch
+
+enum BenchPhases {
+    static let all: [BenchPhase] = [
+        BenchPhase(group: "storage", run: StoragePhases.run)
+    ]
+
+    static var groupNames: String { all.map(\.group).joined(separator: ",") }
+}
+
+/// Bulk insert, all docs with bodies, random gets: issue 2's phases.
+enum StoragePhases {
+    static let batchSize = 1000
+
+    static func run(_ settings: PouchBench.Settings) async throws -> [PhaseResult] {
+        let batches = stride(from: 0, to: settings.docs, by: batchSize).map {
+            BenchDocuments.batch($0..<min($0 + batchSize, settings.docs))
+        }
+        let floorSeconds = try floor(batches, settings)
+        let floorRate = Double(settings.docs) / floorSeconds
+        var results = [
+            PhaseResult(name: "floor: sqlite insert", items: settings.docs, seconds: floorSeconds)
+        ]
+        let path = settings.directory + "/storage.sqlite"
+        let database = try await Database(path: path)
+        let (_, insertSeconds) = try await measure {
+            for batch in batches { _ = try await database.bulkDocs(batch, newEdits: true) }
+        }
+        results.append(
+            PhaseResult(
+                name: "bulk insert (batches of 1000)", items: settings.docs, seconds: insertSeconds,
+                floorName: "sqlite insert", floorRate: floorRate))
+        results.append(try await allDocs(database, settings))
+        results.append(try await randomGets(database, settings))
+        return results
+    }
+
+    private static func floor(_ batches: [[JSON]], _ settings: PouchBench.Settings) throws -> Double
+    {
+        let bodies = batches.map { batch in
+            batch.map { ($0["_id"]!.stringValue!, $0.serializedBytes()) }
+        }
+        return try SQLiteFloor.insert(bodies: bodies, path: settings.directory + "/floor.sqlite")
+    }
+
+    private static func allDocs(
+        _ database: Database, _ settings: PouchBench.Settings
+    ) async throws
+        -> PhaseResult
+    {
+        let (rows, seconds) = try await measure {
+            try await database.allDocs(AllDocsOptions(includeDocs: true)).rows.count
+        }
+        return PhaseResult(name: "all docs, include_docs", items: rows, seconds: seconds)
+    }
+
+    private static func randomGets(
+        _ database: Database, _ settings: PouchBench.Settings
+    )
+        async throws -> PhaseResult
+    {
+        var generator = SystemRandomNumberGenerator()
+        let count = min(settings.docs, 20_000)
+        let ids = (0..<count).map { _ in
+            String(format: "person-%08d", Int.random(in: 0..<settings.docs, using: &generator))
+        }
+        let (_, seconds) = try await measure {
+            for id in ids { _ = try await database.get(id) }
+        }
+        return PhaseResult(name: "random get by id", items: count, seconds: seconds)
+    }
+}

@@ -87,10 +87,7 @@ extension Database {
     /// are answered. Invalid documents (bad id, member or rev) fail the
     /// whole call before anything is written.
     public func bulkDocs(_ docs: [JSON], newEdits: Bool) async throws -> [BulkDocsResult] {
-        var incoming: [IncomingDocument] = []
-        incoming.reserveCapacity(docs.count)
-        for doc in docs { incoming.append(try IncomingDocument(doc)) }
-        let prepared = incoming
+        let prepared = try await Database.prepare(docs)
         return try await write { store in try store.bulkDocs(prepared, newEdits: newEdits) }
     }
 
@@ -115,6 +112,27 @@ extension Database {
     /// documents never.
     public func allDocs(_ options: AllDocsOptions) async throws -> AllDocsResponse {
         try await read { store in try store.allDocs(options) }
+    }
+
+    /// Validates documents and serialises and hashes them ahead of the
+    /// write, in two halves at once for a large batch; the first invalid
+    /// document (in order) fails the call.
+    static func prepare(_ docs: [JSON]) async throws -> [IncomingDocument] {
+        @Sendable func prepare(_ slice: ArraySlice<JSON>) -> [Result<IncomingDocument, PouchError>]
+        {
+            slice.map { json in
+                Result { () throws(PouchError) in
+                    var doc = try IncomingDocument(json)
+                    doc.prepare()
+                    return doc
+                }
+            }
+        }
+        guard docs.count >= 256 else { return try prepare(docs[...]).map { try $0.get() } }
+        let middle = docs.count / 2
+        async let first = prepare(docs[..<middle])
+        let second = prepare(docs[middle...])
+        return try await (first + second).map { try $0.get() }
     }
 
     private func writeOne(_ doc: IncomingDocument) async throws -> WriteResult {

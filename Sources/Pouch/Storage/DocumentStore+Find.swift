@@ -23,7 +23,8 @@ extension DocumentStore {
     ) throws(PouchError) {
         let direction = plan.isDescending ? "DESC" : "ASC"
         let afterEntry = after.flatMap(IndexKey.entry(bookmark:))
-        let afterCondition = afterEntry == nil ? "" : plan.isDescending ? " AND e.key < ?" : " AND e.key > ?"
+        let afterCondition =
+            afterEntry == nil ? "" : plan.isDescending ? " AND e.key < ?" : " AND e.key > ?"
         let statement = try connection.statement(
             """
             SELECT e.key, d.doc, d.id, d.seq, d.tree FROM mango_entries e
@@ -77,7 +78,8 @@ extension DocumentStore {
         }
     }
 
-    private func renderWinner(_ record: DocumentRecord, conflicts: Bool) throws(PouchError) -> JSON? {
+    private func renderWinner(_ record: DocumentRecord, conflicts: Bool) throws(PouchError) -> JSON?
+    {
         guard let winner = record.winner else { return nil }
         var options = GetOptions()
         options.conflicts = conflicts

@@ -111,7 +111,9 @@ extension DocumentStore {
     }
 
     private func dropIndex(_ number: Int64) throws(PouchError) {
-        for sql in ["DELETE FROM mango_entries WHERE idx = ?", "DELETE FROM mango_indexes WHERE idx = ?"] {
+        for sql in [
+            "DELETE FROM mango_entries WHERE idx = ?", "DELETE FROM mango_indexes WHERE idx = ?",
+        ] {
             let statement = try connection.statement(sql)
             try statement.bind(1, number)
             try statement.run()

@@ -55,9 +55,14 @@ extension DocumentStore {
             newEdits: true)
 
         let body = doc.bodyBytes
-        let rev = RevisionID.next(
-            after: parent, isDeleted: doc.isDeleted, body: body,
-            attachmentDigests: attachments.map(\.digest))
+        let rev: RevisionID
+        if let predicted = doc.predictedRevision, parent == doc.rev {
+            rev = predicted
+        } else {
+            rev = RevisionID.next(
+                after: parent, isDeleted: doc.isDeleted, body: body,
+                attachmentDigests: attachments.map(\.digest))
+        }
         var tree = existing?.tree ?? RevisionTree()
         guard !tree.contains(rev) else { throw PouchError.conflict() }
         tree.insert(rev, parent: parent, isDeleted: doc.isDeleted)

@@ -36,7 +36,9 @@ enum IndexKey {
     static func bookmark(_ text: [UInt8]) -> JSON {
         let parts = split(UnsafeRawBufferPointer(start: text, count: text.count))
         var values = parts.values
-        if case .id(let id) = parts.suffix { values.append(.string(String(decoding: id, as: UTF8.self))) }
+        if case .id(let id) = parts.suffix {
+            values.append(.string(String(decoding: id, as: UTF8.self)))
+        }
         return .array(values)
     }
 

@@ -36,8 +36,10 @@ public final class Database: ReplicationPeer, Sendable {
         try self.init(name: name, identity: url.path, location: url.path, isMemory: false)
     }
 
-    /// A new, empty database held in memory and gone when released. Each
-    /// call makes a distinct database, whatever the name.
+    /// A new, empty database held in memory and gone when released.
+    ///
+    /// Limitation: each call makes a distinct database, whatever the name;
+    /// unlike PouchDB's memory adapter, two with one name share nothing.
     public static func inMemory(name: String) throws -> Database {
         let unique = "file:pouch-\(UUID().uuidString)?mode=memory&cache=private"
         return try Database(

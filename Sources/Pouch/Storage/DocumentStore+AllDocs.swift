@@ -83,6 +83,9 @@ extension DocumentStore {
 
     /// One row per key, in order: live, deleted (`value.deleted`, no doc)
     /// or `not_found`.
+    ///
+    /// Limitation: `descending` is ignored with `keys`, and the response's
+    /// offset is 0.
     private func rows(
         forKeys keys: [String], options: AllDocsOptions
     ) throws(PouchError)

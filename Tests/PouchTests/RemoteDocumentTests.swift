@@ -204,9 +204,9 @@ import Testing
 
     @Test func allDocsKeysGoInAPostBodyAndMissingRowsAreRead() async throws {
         let answer: JSON = [
-            "total_rows": 2, "offset": nil,
+            "total_rows": 2, "offset": .null,
             "rows": [
-                ["id": "b", "key": "b", "value": ["rev": "2-x", "deleted": true], "doc": nil],
+                ["id": "b", "key": "b", "value": ["rev": "2-x", "deleted": true], "doc": .null],
                 ["key": "ghost", "error": "not_found"],
             ],
         ]

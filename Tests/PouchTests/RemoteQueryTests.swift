@@ -78,7 +78,7 @@ import Testing
             "total_rows": 2,
             "indexes": [
                 [
-                    "ddoc": nil, "name": "_all_docs", "type": "special",
+                    "ddoc": .null, "name": "_all_docs", "type": "special",
                     "def": ["fields": [["_id": "asc"]]],
                 ],
                 [

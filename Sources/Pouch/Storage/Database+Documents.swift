@@ -12,7 +12,7 @@ extension Database {
             }
             return doc
         }
-        return try await read { store in try store.get(id, options: options) }
+        return try await read(short: true) { store in try store.get(id, options: options) }
     }
 
     /// The winning revision of a document.
@@ -32,7 +32,7 @@ extension Database {
     public func openRevisions(
         _ id: String, revisions: OpenRevisions, options: GetOptions
     ) async throws -> [OpenRevisionResult] {
-        try await read { store in
+        try await read(short: true) { store in
             try store.openRevisions(id, revisions: revisions, options: options)
         }
     }
@@ -96,7 +96,9 @@ extension Database {
     public func bulkGet(
         _ requests: [BulkGetRequest], options: BulkGetOptions
     ) async throws -> [BulkGetResult] {
-        try await read { store in try store.bulkGet(requests, options: options) }
+        try await read(short: requests.count <= 100) { store in
+            try store.bulkGet(requests, options: options)
+        }
     }
 
     /// For each id, the given revisions this database lacks, after
@@ -104,7 +106,7 @@ extension Database {
     public func revsDiff(
         _ revisions: [String: [RevisionID]]
     ) async throws -> [String: RevsDiffResult] {
-        try await read { store in try store.revsDiff(revisions) }
+        try await read(short: revisions.count <= 100) { store in try store.revsDiff(revisions) }
     }
 
     /// Lists documents by id, after CouchDB's `_all_docs`: ids in raw UTF-8

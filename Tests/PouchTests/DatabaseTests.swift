@@ -135,3 +135,32 @@ import Testing
         #expect(try await reopened.info().updateSeq == .int(1))
     }
 }
+
+@Suite struct TombstoneTests {
+    @Test func deletingAnUnknownDocumentWithoutRevCreatesATombstone() async throws {
+        // CouchDB accepts `{"_id": "x", "_deleted": true}` for a new id and
+        // stores a deleted first revision.
+        let db = try Database.inMemory(name: "tombstone")
+        let result = try await db.put(["_id": "x", "_deleted": true])
+        #expect(result.rev.generation == 1)
+        await #expect(throws: PouchError.notFound("deleted")) { try await db.get("x") }
+        let info = try await db.info()
+        #expect(info.docCount == 0)
+        #expect(info.docDelCount == 1)
+    }
+
+    @Test func deletedDocumentKeepsBodyFieldsGivenWithTheDeletion() async throws {
+        // CouchDB scenario api07: a replicated deleted leaf keeps its body.
+        let db = try Database.inMemory(name: "tombstone")
+        let first = try await db.put(["_id": "x", "v": 1])
+        let deleted = try await db.put([
+            "_id": "x", "_rev": .string(first.rev.description), "_deleted": true, "why": "merged",
+        ])
+        let tombstone = try await db.get("x", options: GetOptions(rev: deleted.rev))
+        #expect(
+            tombstone == [
+                "_id": "x", "_rev": .string(deleted.rev.description), "why": "merged",
+                "_deleted": true,
+            ])
+    }
+}

@@ -49,11 +49,9 @@ import Testing
             ))
         #expect(
             fields.docs == [
-                ["_id": "p1", "addr": ["city": "Nairobi"]],
-                ["_id": "p2", "addr": ["city": "Kisumu"]],
+                ["_id": "p1", "addr": ["city": "Nairobi"]], ["_id": "p2", "addr": ["city": "Kisumu"]],
             ])
-        let skip = try await db.find(
-            Self.query(#"{"selector": {"_id": {"$gt": null}}, "skip": 3}"#))
+        let skip = try await db.find(Self.query(#"{"selector": {"_id": {"$gt": null}}, "skip": 3}"#))
         #expect(Self.ids(skip) == ["p4"])
         var next = try Self.query(#"{"selector": {"_id": {"$gt": null}}, "limit": 2}"#)
         let page1 = try await db.find(next)
@@ -85,13 +83,10 @@ import Testing
         #expect(try await db.indexes() == [MangoIndex.allDocsInfo])
         let definition = try IndexDefinition(
             json: JSON(
-                parsing:
-                    #"{"index": {"fields": ["type", "date"]}, "ddoc": "visits", "name": "by-type-date", "type": "json"}"#
+                parsing: #"{"index": {"fields": ["type", "date"]}, "ddoc": "visits", "name": "by-type-date", "type": "json"}"#
             ))
         let created = try await db.createIndex(definition)
-        #expect(
-            created
-                == CreateIndexResult(result: "created", id: "_design/visits", name: "by-type-date"))
+        #expect(created == CreateIndexResult(result: "created", id: "_design/visits", name: "by-type-date"))
         let again = try await db.createIndex(definition)
         #expect(again.result == "exists")
         let listed = try await db.indexes()
@@ -99,8 +94,7 @@ import Testing
         #expect(
             listed[1].json
                 == (try JSON(
-                    parsing:
-                        #"{"ddoc": "_design/visits", "name": "by-type-date", "type": "json", "partitioned": false, "def": {"fields": [{"type": "asc"}, {"date": "asc"}]}}"#
+                    parsing: #"{"ddoc": "_design/visits", "name": "by-type-date", "type": "json", "partitioned": false, "def": {"fields": [{"type": "asc"}, {"date": "asc"}]}}"#
                 )))
 
         let sorted = try await db.find(
@@ -117,8 +111,7 @@ import Testing
 
         let ddoc = try await db.get("_design/visits")
         #expect(ddoc["language"] == "query")
-        #expect(
-            ddoc["views"]?["by-type-date"]?["map"]?["fields"] == ["type": "asc", "date": "asc"])
+        #expect(ddoc["views"]?["by-type-date"]?["map"]?["fields"] == ["type": "asc", "date": "asc"])
 
         try await db.deleteIndex(ddoc: "visits", name: "by-type-date")
         await #expect(throws: PouchError.notFound("missing")) {
@@ -134,8 +127,7 @@ import Testing
         #expect(created.id == "_design/" + created.name)
         let response = try await db.find(
             Self.query(
-                #"{"selector": {"date": {"$gt": "2024-01-10"}}, "sort": ["date"], "fields": ["_id"]}"#
-            ))
+                #"{"selector": {"date": {"$gt": "2024-01-10"}}, "sort": ["date"], "fields": ["_id"]}"#))
         #expect(response.docs == [["_id": "r2"], ["_id": "r3"], ["_id": "r1"]])
         #expect(response.warning == nil)
     }
@@ -157,15 +149,13 @@ import Testing
     @Test func documentsLackingTheFieldMatchNeitherNeNorTheIndex() async throws {
         let db = try Database.inMemory(name: "missing")
         let docs: [JSON] = [
-            ["_id": "a", "kind": "x", "n": 1], ["_id": "b", "n": 2],
-            ["_id": "c", "kind": "y", "n": 3],
+            ["_id": "a", "kind": "x", "n": 1], ["_id": "b", "n": 2], ["_id": "c", "kind": "y", "n": 3],
             ["_id": "d", "kind": .null, "n": 4],
         ]
         try await db.bulkDocs(docs, newEdits: true)
         let unindexed = try await db.find(FindQuery(selector: ["kind": ["$ne": "x"]]))
         #expect(Self.ids(unindexed) == ["c", "d"])
-        try await db.createIndex(
-            IndexDefinition(fields: [SortField("kind")], name: "kind", ddoc: "k"))
+        try await db.createIndex(IndexDefinition(fields: [SortField("kind")], name: "kind", ddoc: "k"))
         let indexed = try await db.find(FindQuery(selector: ["kind": ["$ne": "x"]]))
         #expect(Self.ids(indexed) == ["d", "c"])
         #expect(indexed.warning == nil)
@@ -236,19 +226,14 @@ import Testing
     @Test func indexedFindReadsOnlyItsRange() async throws {
         let db = try Database.inMemory(name: "many")
         let docs: [JSON] = (0..<3000).map { i in
-            [
-                "_id": .string(String(format: "doc%05d", i)), "n": .int(Int64(i)),
-                "group": .int(Int64(i % 30)),
-            ]
+            ["_id": .string(String(format: "doc%05d", i)), "n": .int(Int64(i)), "group": .int(Int64(i % 30))]
         }
         try await db.bulkDocs(docs, newEdits: true)
         try await db.createIndex(IndexDefinition(fields: [SortField("group"), SortField("n")]))
         var query = FindQuery(selector: ["group": 7, "n": ["$gte": 1000]], executionStats: true)
         query.limit = 100
         let response = try await db.find(query)
-        let expected = (0..<3000).filter { $0 % 30 == 7 && $0 >= 1000 }.map {
-            String(format: "doc%05d", $0)
-        }
+        let expected = (0..<3000).filter { $0 % 30 == 7 && $0 >= 1000 }.map { String(format: "doc%05d", $0) }
         #expect(Self.ids(response) == expected)
         #expect(response.executionStats?["total_docs_examined"] == .int(Int64(expected.count)))
     }

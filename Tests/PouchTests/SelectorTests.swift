@@ -100,10 +100,8 @@ import Testing
     @Test(arguments: [
         (#"{"age": {"$bogus": 1}}"#, "invalid_operator", "Invalid operator: $bogus"),
         (#"{"age": {"$in": 5}}"#, "bad_arg", "Bad argument for operator $in: 5"),
-        (
-            #"{"age": {"$exists": "yes"}}"#, "bad_arg",
-            #"Bad argument for operator $exists: <<"yes">>"#
-        ),
+        (#"{"age": {"$exists": "yes"}}"#, "bad_arg",
+         #"Bad argument for operator $exists: <<"yes">>"#),
         (#"{"age": {"$size": -1}}"#, "bad_arg", "Bad argument for operator $size: -1"),
         (#"{"age": {"$mod": [3]}}"#, "bad_arg", "Bad argument for operator $mod: [3]"),
         (#"{"name": {"$regex": "("}}"#, "bad_arg", #"Bad argument for operator $regex: <<"(">>"#),

@@ -63,12 +63,14 @@ import Testing
         let alphabet = Array("aAbBzZ09 _-.~$\t")
         let locale = Locale(identifier: "en")
         for _ in 0..<2000 {
-            let a = String((0..<Int.random(in: 0...4, using: &generator)).map { _ in
-                alphabet.randomElement(using: &generator)!
-            })
-            let b = String((0..<Int.random(in: 0...4, using: &generator)).map { _ in
-                alphabet.randomElement(using: &generator)!
-            })
+            let a = String(
+                (0..<Int.random(in: 0...4, using: &generator)).map { _ in
+                    alphabet.randomElement(using: &generator)!
+                })
+            let b = String(
+                (0..<Int.random(in: 0...4, using: &generator)).map { _ in
+                    alphabet.randomElement(using: &generator)!
+                })
             let icu = a.compare(b, options: [], range: nil, locale: locale)
             let ours = StringCollation.compare(a, b)
             if icu != .orderedSame {

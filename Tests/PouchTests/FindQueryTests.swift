@@ -47,18 +47,30 @@ import Testing
     @Test(arguments: [
         (#"{"limit": 1}"#, "missing_required_key", "Missing required key: selector"),
         (#"{"selector": {"age": {"$bogus": 1}}}"#, "invalid_operator", "Invalid operator: $bogus"),
-        (#"{"selector": {}, "limit": -1}"#, "invalid_non_neg_integer",
-         "-1 is not an integer greater than or equal to zero"),
-        (#"{"selector": {}, "sort": "a"}"#, "invalid_sort_json",
-         #"Sort must be an array of sort specs, not: <<"a">>"#),
-        (#"{"selector": {}, "sort": [{"a": "up"}]}"#, "invalid_sort_field",
-         #"Invalid sort field: {[{<<"a">>,<<"up">>}]}"#),
-        (#"{"selector": {}, "sort": [{"a": "asc"}, {"b": "desc"}]}"#, "unsupported_mixed_sort",
-         "Sorts currently only support a single direction for all fields."),
-        (#"{"selector": {}, "fields": "a"}"#, "invalid_fields",
-         #"Fields must be an array of strings, not: <<"a">>"#),
-        (#"{"selector": {}, "execution_stats": 1}"#, "invalid_boolean",
-         "Invalid boolean value: 1"),
+        (
+            #"{"selector": {}, "limit": -1}"#, "invalid_non_neg_integer",
+            "-1 is not an integer greater than or equal to zero"
+        ),
+        (
+            #"{"selector": {}, "sort": "a"}"#, "invalid_sort_json",
+            #"Sort must be an array of sort specs, not: <<"a">>"#
+        ),
+        (
+            #"{"selector": {}, "sort": [{"a": "up"}]}"#, "invalid_sort_field",
+            #"Invalid sort field: {[{<<"a">>,<<"up">>}]}"#
+        ),
+        (
+            #"{"selector": {}, "sort": [{"a": "asc"}, {"b": "desc"}]}"#, "unsupported_mixed_sort",
+            "Sorts currently only support a single direction for all fields."
+        ),
+        (
+            #"{"selector": {}, "fields": "a"}"#, "invalid_fields",
+            #"Fields must be an array of strings, not: <<"a">>"#
+        ),
+        (
+            #"{"selector": {}, "execution_stats": 1}"#, "invalid_boolean",
+            "Invalid boolean value: 1"
+        ),
         (#"{"selector": {}, "color": 1}"#, "invalid_key", "Invalid key color for this request."),
         (#"{"selector": {}, "use_index": 3}"#, "invalid_index_name", "Invalid index name: 3"),
     ])
@@ -86,8 +98,10 @@ import Testing
 
     @Test(arguments: [
         (#"{"index": {}}"#, "missing_required_key", "Missing required key: fields"),
-        (#"{"index": {"fields": ["x"]}, "type": "nope"}"#, "invalid_index",
-         "Invalid type for index: nope"),
+        (
+            #"{"index": {"fields": ["x"]}, "type": "nope"}"#, "invalid_index",
+            "Invalid type for index: nope"
+        ),
         (#"{"ddoc": "x"}"#, "missing_required_key", "Missing required key: index"),
         (#"{"index": 5}"#, "invalid_index", "JSON indexes must be an object, not: 5"),
         (#"{"index": {"fields": ["x"]}, "name": 5}"#, "invalid_string", "Invalid string: 5"),

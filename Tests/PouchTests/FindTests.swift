@@ -8,7 +8,7 @@ import Testing
 @Suite struct FindTests {
     static func people() async throws -> Database {
         let db = try Database.inMemory(name: "people")
-        try await db.bulkDocs(SelectorTests.people, newEdits: true)
+        _ = try await db.bulkDocs(SelectorTests.people, newEdits: true)
         return db
     }
 
@@ -20,7 +20,7 @@ import Testing
             ["_id": "r3", "type": "visit", "date": "2024-02-10"],
             ["_id": "r4", "type": "other", "date": "2024-01-01"],
         ]
-        try await db.bulkDocs(docs, newEdits: true)
+        _ = try await db.bulkDocs(docs, newEdits: true)
         return db
     }
 
@@ -45,13 +45,18 @@ import Testing
         let db = try await Self.people()
         let fields = try await db.find(
             Self.query(
-                #"{"selector": {"_id": {"$gt": null}}, "fields": ["_id", "addr.city", "missing"], "limit": 2}"#
+                #"""
+                {"selector": {"_id": {"$gt": null}}, "fields": ["_id", "addr.city", "missing"],
+                "limit": 2}
+                """#
             ))
         #expect(
             fields.docs == [
-                ["_id": "p1", "addr": ["city": "Nairobi"]], ["_id": "p2", "addr": ["city": "Kisumu"]],
+                ["_id": "p1", "addr": ["city": "Nairobi"]],
+                ["_id": "p2", "addr": ["city": "Kisumu"]],
             ])
-        let skip = try await db.find(Self.query(#"{"selector": {"_id": {"$gt": null}}, "skip": 3}"#))
+        let skip = try await db.find(
+            Self.query(#"{"selector": {"_id": {"$gt": null}}, "skip": 3}"#))
         #expect(Self.ids(skip) == ["p4"])
         var next = try Self.query(#"{"selector": {"_id": {"$gt": null}}, "limit": 2}"#)
         let page1 = try await db.find(next)
@@ -83,10 +88,16 @@ import Testing
         #expect(try await db.indexes() == [MangoIndex.allDocsInfo])
         let definition = try IndexDefinition(
             json: JSON(
-                parsing: #"{"index": {"fields": ["type", "date"]}, "ddoc": "visits", "name": "by-type-date", "type": "json"}"#
+                parsing:
+                    #"""
+                    {"index": {"fields": ["type", "date"]}, "ddoc": "visits",
+                     "name": "by-type-date", "type": "json"}
+                    """#
             ))
         let created = try await db.createIndex(definition)
-        #expect(created == CreateIndexResult(result: "created", id: "_design/visits", name: "by-type-date"))
+        #expect(
+            created
+                == CreateIndexResult(result: "created", id: "_design/visits", name: "by-type-date"))
         let again = try await db.createIndex(definition)
         #expect(again.result == "exists")
         let listed = try await db.indexes()
@@ -94,24 +105,35 @@ import Testing
         #expect(
             listed[1].json
                 == (try JSON(
-                    parsing: #"{"ddoc": "_design/visits", "name": "by-type-date", "type": "json", "partitioned": false, "def": {"fields": [{"type": "asc"}, {"date": "asc"}]}}"#
+                    parsing:
+                        #"""
+                        {"ddoc": "_design/visits", "name": "by-type-date", "type": "json",
+                        "partitioned": false, "def": {"fields": [{"type": "asc"}, {"date": "asc"}]}}
+                        """#
                 )))
 
         let sorted = try await db.find(
             Self.query(
-                #"{"selector": {"type": "visit", "date": {"$gt": null}}, "sort": [{"type": "asc"}, {"date": "asc"}], "use_index": ["visits", "by-type-date"]}"#
+                #"""
+                {"selector": {"type": "visit", "date": {"$gt": null}},
+                "sort": [{"type": "asc"}, {"date": "asc"}], "use_index": ["visits", "by-type-date"]}
+                """#
             ))
         #expect(Self.ids(sorted) == ["r2", "r3", "r1"])
         #expect(sorted.warning == nil)
         let descending = try await db.find(
             Self.query(
-                #"{"selector": {"type": "visit"}, "sort": [{"type": "desc"}, {"date": "desc"}], "limit": 2}"#
+                #"""
+                {"selector": {"type": "visit"}, "sort": [{"type": "desc"}, {"date": "desc"}],
+                "limit": 2}
+                """#
             ))
         #expect(Self.ids(descending) == ["r1", "r3"])
 
         let ddoc = try await db.get("_design/visits")
         #expect(ddoc["language"] == "query")
-        #expect(ddoc["views"]?["by-type-date"]?["map"]?["fields"] == ["type": "asc", "date": "asc"])
+        #expect(
+            ddoc["views"]?["by-type-date"]?["map"]?["fields"] == ["type": "asc", "date": "asc"])
 
         try await db.deleteIndex(ddoc: "visits", name: "by-type-date")
         await #expect(throws: PouchError.notFound("missing")) {
@@ -127,7 +149,11 @@ import Testing
         #expect(created.id == "_design/" + created.name)
         let response = try await db.find(
             Self.query(
-                #"{"selector": {"date": {"$gt": "2024-01-10"}}, "sort": ["date"], "fields": ["_id"]}"#))
+                #"""
+                {"selector": {"date": {"$gt": "2024-01-10"}}, "sort": ["date"],
+                "fields": ["_id"]}
+                """#
+            ))
         #expect(response.docs == [["_id": "r2"], ["_id": "r3"], ["_id": "r1"]])
         #expect(response.warning == nil)
     }
@@ -149,13 +175,15 @@ import Testing
     @Test func documentsLackingTheFieldMatchNeitherNeNorTheIndex() async throws {
         let db = try Database.inMemory(name: "missing")
         let docs: [JSON] = [
-            ["_id": "a", "kind": "x", "n": 1], ["_id": "b", "n": 2], ["_id": "c", "kind": "y", "n": 3],
+            ["_id": "a", "kind": "x", "n": 1], ["_id": "b", "n": 2],
+            ["_id": "c", "kind": "y", "n": 3],
             ["_id": "d", "kind": .null, "n": 4],
         ]
-        try await db.bulkDocs(docs, newEdits: true)
+        _ = try await db.bulkDocs(docs, newEdits: true)
         let unindexed = try await db.find(FindQuery(selector: ["kind": ["$ne": "x"]]))
         #expect(Self.ids(unindexed) == ["c", "d"])
-        try await db.createIndex(IndexDefinition(fields: [SortField("kind")], name: "kind", ddoc: "k"))
+        try await db.createIndex(
+            IndexDefinition(fields: [SortField("kind")], name: "kind", ddoc: "k"))
         let indexed = try await db.find(FindQuery(selector: ["kind": ["$ne": "x"]]))
         #expect(Self.ids(indexed) == ["d", "c"])
         #expect(indexed.warning == nil)
@@ -200,7 +228,8 @@ import Testing
         let response = try await db.find(query)
         #expect(
             response.warning
-                == "_design/nothing was not used because it does not contain a valid index for this query.\n"
+                == "_design/nothing was not used because it does not contain a valid index "
+                + "for this query.\n"
                 + QueryPlanner.noIndexWarning)
         #expect(Self.ids(response) == ["r1", "r2", "r3"])
     }
@@ -211,10 +240,11 @@ import Testing
         let ddoc = try JSON(
             parsing: #"""
                 {"_id": "_design/rep", "_rev": "1-abc", "language": "query",
-                 "views": {"by-date": {"map": {"fields": {"date": "asc"}, "partial_filter_selector": {}},
+                 "views": {"by-date": {
+                   "map": {"fields": {"date": "asc"}, "partial_filter_selector": {}},
                  "reduce": "_count", "options": {"def": {"fields": ["date"]}}}}}
                 """#)
-        try await db.bulkDocs([ddoc], newEdits: false)
+        _ = try await db.bulkDocs([ddoc], newEdits: false)
         let names = try await db.indexes().map(\.name)
         #expect(names == ["_all_docs", "by-date"])
         let response = try await db.find(
@@ -226,15 +256,81 @@ import Testing
     @Test func indexedFindReadsOnlyItsRange() async throws {
         let db = try Database.inMemory(name: "many")
         let docs: [JSON] = (0..<3000).map { i in
-            ["_id": .string(String(format: "doc%05d", i)), "n": .int(Int64(i)), "group": .int(Int64(i % 30))]
+            [
+                "_id": .string(String(format: "doc%05d", i)), "n": .int(Int64(i)),
+                "group": .int(Int64(i % 30)),
+            ]
         }
-        try await db.bulkDocs(docs, newEdits: true)
+        _ = try await db.bulkDocs(docs, newEdits: true)
         try await db.createIndex(IndexDefinition(fields: [SortField("group"), SortField("n")]))
         var query = FindQuery(selector: ["group": 7, "n": ["$gte": 1000]], executionStats: true)
         query.limit = 100
         let response = try await db.find(query)
-        let expected = (0..<3000).filter { $0 % 30 == 7 && $0 >= 1000 }.map { String(format: "doc%05d", $0) }
+        let expected = (0..<3000).filter { $0 % 30 == 7 && $0 >= 1000 }.map {
+            String(format: "doc%05d", $0)
+        }
         #expect(Self.ids(response) == expected)
         #expect(response.executionStats?["total_docs_examined"] == .int(Int64(expected.count)))
+    }
+
+    @Test func refusesToAddAnIndexToAJavaScriptDesignDocument() async throws {
+        let db = try await Self.visits()
+        try await db.put(["_id": "_design/js", "language": "javascript", "views": [:]])
+        let definition = IndexDefinition(fields: [SortField("date")], ddoc: "js")
+        let expected = PouchError(
+            PouchError.Code("invalid_ddoc_lang"),
+            #"Existing design doc has an invalid language: {<<"language">>,<<"javascript">>}"#,
+            status: 400)
+        await #expect(throws: expected) { try await db.createIndex(definition) }
+    }
+
+    @Test func explainsWhichIndexAQueryUses() async throws {
+        let db = try await Self.visits()
+        try await db.createIndex(IndexDefinition(fields: [SortField("date")], name: "d", ddoc: "d"))
+        let plan = try await db.explain(FindQuery(selector: ["date": ["$gte": "2024-02"]]))
+        #expect(plan["index"]?["name"] == "d")
+        #expect(plan["mrargs"]?["start_key"] == ["2024-02"])
+        #expect(plan["mrargs"]?["end_key"] == ["<MAX>"])
+    }
+
+    @Test func refusesToFallBackWhenAskedNotTo() async throws {
+        let db = try await Self.visits()
+        var query = try Self.query(
+            #"{"selector": {"date": {"$gt": "2024"}}, "allow_fallback": false}"#)
+        await #expect(throws: MangoError.fallbackRefused) { try await db.find(query) }
+        try await db.createIndex(IndexDefinition(fields: [SortField("date")], name: "d", ddoc: "d"))
+        #expect(Self.ids(try await db.find(query)) == ["r4", "r2", "r3", "r1"])
+        query.useIndex = ["other"]
+        await #expect(throws: MangoError.fallbackRefused) { try await db.find(query) }
+    }
+
+    /// Paging with bookmarks through an index gives every matching document
+    /// once, in index order, in either direction.
+    @Test func pagesThroughAnIndexWithBookmarks() async throws {
+        let db = try Database.inMemory(name: "paging")
+        let docs: [JSON] = (0..<25).map { i in
+            ["_id": .string("d\(i)"), "group": .int(Int64(i % 2)), "n": .int(Int64(i % 5))]
+        }
+        _ = try await db.bulkDocs(docs, newEdits: true)
+        try await db.createIndex(IndexDefinition(fields: [SortField("n")], name: "n", ddoc: "n"))
+        for ascending in [true, false] {
+            var query = FindQuery(
+                selector: ["group": 0], sort: [SortField("n", ascending: ascending)])
+            query.limit = 4
+            var seen: [String] = []
+            while true {
+                let page = try await db.find(query)
+                if page.docs.isEmpty { break }
+                seen += Self.ids(page)
+                query.bookmark = page.bookmark
+            }
+            // Equal keys are ordered by id in raw order.
+            let expected = docs.filter { $0["group"] == 0 }.sorted { a, b in
+                let (x, y) = (a["n"]!.intValue!, b["n"]!.intValue!)
+                let (p, q) = (a["_id"]!.stringValue!, b["_id"]!.stringValue!)
+                return ascending ? (x, p) < (y, q) : (x, p) > (y, q)
+            }
+            #expect(seen == expected.map { $0["_id"]!.stringValue! })
+        }
     }
 }

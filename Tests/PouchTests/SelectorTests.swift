@@ -100,8 +100,10 @@ import Testing
     @Test(arguments: [
         (#"{"age": {"$bogus": 1}}"#, "invalid_operator", "Invalid operator: $bogus"),
         (#"{"age": {"$in": 5}}"#, "bad_arg", "Bad argument for operator $in: 5"),
-        (#"{"age": {"$exists": "yes"}}"#, "bad_arg",
-         #"Bad argument for operator $exists: <<"yes">>"#),
+        (
+            #"{"age": {"$exists": "yes"}}"#, "bad_arg",
+            #"Bad argument for operator $exists: <<"yes">>"#
+        ),
         (#"{"age": {"$size": -1}}"#, "bad_arg", "Bad argument for operator $size: -1"),
         (#"{"age": {"$mod": [3]}}"#, "bad_arg", "Bad argument for operator $mod: [3]"),
         (#"{"name": {"$regex": "("}}"#, "bad_arg", #"Bad argument for operator $regex: <<"(">>"#),
@@ -121,5 +123,21 @@ import Testing
         #expect(try matchesSelector(["type": "person"], ["type": "person"]))
         #expect(try !matchesSelector(["type": "person"], ["type": "clinic"]))
         #expect(throws: PouchError.self) { try matchesSelector(["a": ["$x": 1]], [:]) }
+    }
+
+    /// CouchDB's own examples of normalisation (`mango_selector.erl`).
+    @Test func normalisesAsCouchDB() throws {
+        let nested = try MangoSelector(JSON(parsing: #"{"foo": {"bar": {"$gt": 10}}}"#))
+        #expect(nested.normalizedJSON == (try JSON(parsing: #"{"foo.bar": {"$gt": 10}}"#)))
+        let negated = try MangoSelector(
+            JSON(parsing: #"{"$not": {"$and": [{"foo": {"$gt": 10}}, {"foo": {"$lt": 5}}]}}"#))
+        #expect(
+            negated.normalizedJSON
+                == (try JSON(parsing: #"{"$or": [{"foo": {"$lte": 10}}, {"foo": {"$gte": 5}}]}"#)))
+        let range = try MangoSelector(
+            JSON(parsing: #"{"foo": {"$and": [{"$gt": 5}, {"$lt": 10}]}}"#))
+        #expect(
+            range.normalizedJSON
+                == (try JSON(parsing: #"{"$and": [{"foo": {"$gt": 5}}, {"foo": {"$lt": 10}}]}"#)))
     }
 }

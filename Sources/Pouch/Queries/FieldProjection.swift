@@ -36,28 +36,3 @@ package struct FieldProjection: Sendable {
         target = .object(object)
     }
 }
-
-extension SortField {
-    /// Compares two documents by `fields` in CouchDB's collation, each in
-    /// its direction; a document lacking a field sorts first, and equal
-    /// keys fall back to the document id.
-    package static func compare(_ a: JSON, _ b: JSON, by fields: [SortField]) -> Int {
-        for sort in fields {
-            let path = try? FieldPath(sort.field)
-            let left = path?.value(in: a)
-            let right = path?.value(in: b)
-            var result: Int
-            switch (left, right) {
-            case (nil, nil): result = 0
-            case (nil, _): result = -1
-            case (_, nil): result = 1
-            case (let x?, let y?): result = JSON.collate(x, y)
-            }
-            if !sort.isAscending { result = -result }
-            if result != 0 { return result }
-        }
-        let ascending = fields.first?.isAscending ?? true
-        let ids = RawOrder.compare(a["_id"] ?? .null, b["_id"] ?? .null)
-        return ascending ? ids : -ids
-    }
-}

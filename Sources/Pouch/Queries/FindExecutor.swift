@@ -95,6 +95,10 @@ package enum FindExecutor {
     }
 
     /// The opaque bookmark for a position: the key, base64-encoded.
+    ///
+    /// Limitation: the format is Pouch's own; a bookmark from CouchDB is
+    /// refused as `invalid_bookmark`, and one from Pouch means nothing to
+    /// CouchDB.
     static func encodeBookmark(_ key: JSON) -> String {
         Data(key.serializedBytes()).base64EncodedString()
     }

@@ -23,6 +23,8 @@ extension FindQuery {
         fields = try body.removeValue(forKey: "fields").flatMap(FindQuery.fieldList)
         try FindQuery.checkIgnoredOptions(&body)
         conflicts = try body.removeValue(forKey: "conflicts").map(FindQuery.boolean) ?? false
+        allowFallback =
+            try body.removeValue(forKey: "allow_fallback").map(FindQuery.boolean) ?? true
         executionStats =
             try body.removeValue(forKey: "execution_stats").map(FindQuery.boolean) ?? false
         if let (key, _) = body.members.first { throw MangoError.invalidKey(key) }
@@ -39,6 +41,7 @@ extension FindQuery {
         if let bookmark { body["bookmark"] = .string(bookmark) }
         if conflicts { body["conflicts"] = true }
         if executionStats { body["execution_stats"] = true }
+        if !allowFallback { body["allow_fallback"] = false }
         return .object(body)
     }
 
@@ -108,15 +111,16 @@ extension FindQuery {
     }
 
     /// Validates the options CouchDB accepts that a single local database
-    /// has no use for: `r`, `stale`, `update`, `stable`, `partition` and
-    /// `allow_fallback`.
+    /// has no use for: `r`, `stale`, `update`, `stable` and `partition`.
+    ///
+    /// Limitation: partitioned queries are refused (`bad_request`).
     private static func checkIgnoredOptions(_ body: inout JSONObject) throws(PouchError) {
         if let r = body.removeValue(forKey: "r"), (r.intValue ?? 0) < 1 || r.stringValue != nil {
             throw MangoError.invalidValue(
                 "invalid_pos_integer",
                 "\(ErlangTerm.format(r)) is not an integer greater than zero")
         }
-        for key in ["update", "stable", "allow_fallback"] {
+        for key in ["update", "stable"] {
             if let value = body.removeValue(forKey: key) { _ = try boolean(value) }
         }
         if let stale = body.removeValue(forKey: "stale"),
@@ -164,7 +168,10 @@ extension SortField {
     /// The fields as a user writes them: names, `{"field": "desc"}` for
     /// descending ones.
     static func requestJSON(_ fields: [SortField]) -> JSON {
-        .array(fields.map { $0.isAscending ? .string($0.field) : .object(JSONObject([($0.field, "desc")])) })
+        .array(
+            fields.map {
+                $0.isAscending ? .string($0.field) : .object(JSONObject([($0.field, "desc")]))
+            })
     }
 }
 
@@ -185,7 +192,9 @@ extension IndexDefinition {
         let ddoc = try body.removeValue(forKey: "ddoc").map(IndexDefinition.string)
         try IndexDefinition.checkIgnoredOptions(&body)
         if let (key, _) = body.members.first { throw MangoError.invalidKey(key) }
-        guard type == "json" else { throw MangoError.invalidIndex("Invalid type for index: \(type)") }
+        guard type == "json" else {
+            throw MangoError.invalidIndex("Invalid type for index: \(type)")
+        }
         let (fields, partial) = try IndexDefinition.definition(index)
         self.init(fields: fields, name: name, ddoc: ddoc, partialFilterSelector: partial)
     }
@@ -232,7 +241,8 @@ extension IndexDefinition {
     private static func checkIgnoredOptions(_ body: inout JSONObject) throws(PouchError) {
         if let w = body.removeValue(forKey: "w"), (w.intValue ?? 0) < 1 || w.stringValue != nil {
             throw MangoError.invalidValue(
-                "invalid_pos_integer", "\(ErlangTerm.format(w)) is not an integer greater than zero")
+                "invalid_pos_integer", "\(ErlangTerm.format(w)) is not an integer greater than zero"
+            )
         }
         if let partitioned = body.removeValue(forKey: "partitioned") {
             guard partitioned.boolValue != nil else {

@@ -24,6 +24,11 @@ public struct FindQuery: Sendable, Equatable {
     public var executionStats = false
     public var conflicts = false
     public var bookmark: String? = nil
+    /// Whether another index (or `_all_docs`) may serve the query when the
+    /// one `useIndex` names cannot, or when no index can; CouchDB 3.4's
+    /// `allow_fallback`. When `false`, such a query is `400
+    /// no_usable_index`.
+    public var allowFallback = true
 
     public init(
         selector: JSON, fields: [String]? = nil, sort: [SortField] = [], limit: Int = 25,

@@ -85,6 +85,14 @@ package enum MangoError {
         .noUsableIndex, "No index exists for this sort, try indexing by the sort fields.",
         status: 400)
 
+    /// `400 no_usable_index` for a query that `allow_fallback: false`
+    /// keeps from another index or `_all_docs`.
+    ///
+    /// Limitation: the reason's wording is Pouch's.
+    package static let fallbackRefused = PouchError(
+        .noUsableIndex,
+        "No usable index exists for this query and allow_fallback is false.", status: 400)
+
     /// `400 invalid_index`: an index definition CouchDB refuses.
     package static func invalidIndex(_ reason: String) -> PouchError {
         PouchError(PouchError.Code("invalid_index"), reason, status: 400)
@@ -99,6 +107,9 @@ package enum MangoError {
 
 /// Writes JSON values as Erlang's `~w` prints CouchDB's decoded terms, so
 /// error reasons read as CouchDB's do (`<<"a">>`, `{[{<<"k">>,1}]}`).
+///
+/// Limitation: doubles are written as JSON writes them, where Erlang may
+/// write another spelling (`1.0e-7`); this affects error reasons only.
 package enum ErlangTerm {
     /// The `~w` text of `value`.
     package static func format(_ value: JSON) -> String {

@@ -50,6 +50,9 @@ package struct MangoIndex: Sendable, Equatable {
     package static let allDocsInfo = IndexInfo(
         ddoc: nil, name: "_all_docs", type: "special", fields: [SortField("_id")])
 
+    // Limitation: CouchDB names an index from a SHA-1 of the Erlang term of
+    // its definition; this is an MD5 of its JSON, so an index created
+    // without a name gets a different name here than on CouchDB.
     private static func generatedName(_ definition: IndexDefinition) -> String {
         var text = SortField.requestJSON(definition.fields).serialized()
         if let partial = definition.partialFilterSelector { text += partial.serialized() }
@@ -93,12 +96,12 @@ extension MangoIndex {
     /// design document.
     package func adding(to existing: JSON?) throws(PouchError) -> JSON? {
         var doc = existing?.objectValue ?? ["_id": .string(ddoc), "language": "query"]
-        if let language = doc["language"], language != "query" {
+        guard doc["language"] == "query" else {
+            let found = doc["language"].map { "{<<\"language\">>,\(ErlangTerm.format($0))}" }
             throw MangoError.invalidValue(
                 "invalid_ddoc_lang",
-                "Existing design doc has an invalid language: \(ErlangTerm.format(language))")
+                "Existing design doc has an invalid language: \(found ?? "false")")
         }
-        doc["language"] = "query"
         var views = doc["views"]?.objectValue ?? JSONObject()
         let view = viewJSON
         if views[name] == view { return nil }

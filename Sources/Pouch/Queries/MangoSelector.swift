@@ -33,14 +33,6 @@ package struct MangoSelector: Sendable, CustomStringConvertible {
         root = try raw.normalizingNegations()
     }
 
-    /// A selector matching every document.
-    package static let all = MangoSelector(root: .all)
-
-    private init(root: Node) {
-        self.json = [:]
-        self.root = root
-    }
-
     package var description: String { json.serialized() }
 
     /// Whether `document` matches, with CouchDB's semantics: a condition
@@ -49,12 +41,6 @@ package struct MangoSelector: Sendable, CustomStringConvertible {
     /// which compares raw (code point order).
     package func matches(_ document: JSON) -> Bool {
         root.matches(document, raw: false)
-    }
-
-    /// Whether the selector is `{}`.
-    package var matchesAll: Bool {
-        if case .all = root { return true }
-        return false
     }
 }
 
@@ -125,6 +111,47 @@ extension MangoSelector {
             case .gt: return .lte
             case .gte: return .lt
             }
+        }
+    }
+}
+
+extension MangoSelector {
+    /// The normalised selector as JSON, as CouchDB's `_explain` shows it:
+    /// `{"$and": [{"age": {"$gt": 5}}, ...]}`.
+    package var normalizedJSON: JSON { root.json }
+}
+
+extension MangoSelector.Node {
+    var json: JSON {
+        switch self {
+        case .all: return [:]
+        case .and(let children): return ["$and": .array(children.map(\.json))]
+        case .or(let children): return ["$or": .array(children.map(\.json))]
+        case .nor(let children): return ["$nor": .array(children.map(\.json))]
+        case .not(let child): return ["$not": child.json]
+        case .field(let path, let condition):
+            return .object(JSONObject([(path.name, condition.json)]))
+        }
+    }
+}
+
+extension MangoSelector.Condition {
+    var json: JSON {
+        switch self {
+        case .compare(let op, let value): return .object(JSONObject([(op.rawValue, value)]))
+        case .in(let values): return ["$in": .array(values)]
+        case .notIn(let values): return ["$nin": .array(values)]
+        case .exists(let exists): return ["$exists": .bool(exists)]
+        case .type(let name): return ["$type": .string(name)]
+        case .mod(let divisor, let remainder): return ["$mod": [.int(divisor), .int(remainder)]]
+        case .regex(let regex): return ["$regex": .string(regex.pattern)]
+        case .beginsWith(let prefix): return ["$beginsWith": .string(prefix)]
+        case .size(let size): return ["$size": .int(Int64(size))]
+        case .all(let values): return ["$all": .array(values)]
+        case .elemMatch(let node): return ["$elemMatch": node.json]
+        case .allMatch(let node): return ["$allMatch": node.json]
+        case .keyMapMatch(let node): return ["$keyMapMatch": node.json]
+        case .not(let condition): return ["$not": condition.json]
         }
     }
 }

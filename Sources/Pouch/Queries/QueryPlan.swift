@@ -67,6 +67,9 @@ package enum QueryPlanner {
         } else {
             plan = allDocsPlan(selector)
         }
+        if !query.allowFallback, !isServed(plan, useIndex: query.useIndex) {
+            throw MangoError.fallbackRefused
+        }
         plan.isDescending = query.sort.first.map { !$0.isAscending } ?? false
         plan.isEmpty = plan.isEmpty || isNoop(selector)
         plan.warnings = warnings(plan, useIndex: query.useIndex)
@@ -80,6 +83,12 @@ package enum QueryPlanner {
         let required = Set(columns).subtracting(sort).subtracting(["_id", "_rev"]).sorted()
         return selector.requires(required)
             && canUseSort(columns[...], sort: sort, selector: selector)
+    }
+
+    /// Whether the plan reads an index, the one `use_index` names if any.
+    private static func isServed(_ plan: QueryPlan, useIndex: [String]?) -> Bool {
+        guard case .index(let index) = plan.source else { return false }
+        return useIndex == nil || matches(index, useIndex)
     }
 
     private static func canUseSort(
@@ -165,7 +174,9 @@ package enum QueryPlanner {
         var warnings: [String] = []
         if let useIndex, let ddoc = useIndex.first {
             let isUsed: Bool
-            if case .index(let index) = plan.source { isUsed = matches(index, useIndex) } else {
+            if case .index(let index) = plan.source {
+                isUsed = matches(index, useIndex)
+            } else {
                 isUsed = false
             }
             let name = ddoc.hasPrefix("_design/") ? String(ddoc.dropFirst(8)) : ddoc

@@ -14,6 +14,8 @@ indirect enum RawSelector {
 /// Parses selector JSON into a `RawSelector`, validating each operator's
 /// argument as CouchDB's `mango_selector:norm_ops` does.
 enum SelectorParser {
+    // Limitation: `$text` needs a text index, which Pouch does not have;
+    // it is refused as `not_supported`.
     private static let unsupported: Set<String> = [
         "$where", "$geoWithin", "$geoIntersects", "$near", "$nearSphere", "$text",
         "$default",
@@ -140,15 +142,21 @@ extension RawSelector {
     func normalizingNegations() throws(PouchError) -> MangoSelector.Node {
         switch self {
         case .not(let child): return try child.negated()
-        case .nor(let children): return .and(try children.mapNodes { child throws(PouchError) in
-            try child.negated()
-        })
-        case .and(let children): return .and(try children.mapNodes { child throws(PouchError) in
-            try child.normalizingNegations()
-        })
-        case .or(let children): return .or(try children.mapNodes { child throws(PouchError) in
-            try child.normalizingNegations()
-        })
+        case .nor(let children):
+            return .and(
+                try children.mapNodes { child throws(PouchError) in
+                    try child.negated()
+                })
+        case .and(let children):
+            return .and(
+                try children.mapNodes { child throws(PouchError) in
+                    try child.normalizingNegations()
+                })
+        case .or(let children):
+            return .or(
+                try children.mapNodes { child throws(PouchError) in
+                    try child.normalizingNegations()
+                })
         case .field(let path, let condition): return .field(try FieldPath.parse(path), condition)
         }
     }
@@ -157,15 +165,21 @@ extension RawSelector {
     private func negated() throws(PouchError) -> MangoSelector.Node {
         switch self {
         case .not(let child): return try child.normalizingNegations()
-        case .nor(let children): return .or(try children.mapNodes { child throws(PouchError) in
-            try child.normalizingNegations()
-        })
-        case .and(let children): return .or(try children.mapNodes { child throws(PouchError) in
-            try child.negated()
-        })
-        case .or(let children): return .and(try children.mapNodes { child throws(PouchError) in
-            try child.negated()
-        })
+        case .nor(let children):
+            return .or(
+                try children.mapNodes { child throws(PouchError) in
+                    try child.normalizingNegations()
+                })
+        case .and(let children):
+            return .or(
+                try children.mapNodes { child throws(PouchError) in
+                    try child.negated()
+                })
+        case .or(let children):
+            return .and(
+                try children.mapNodes { child throws(PouchError) in
+                    try child.negated()
+                })
         case .field(let path, let condition):
             return .field(try FieldPath.parse(path), condition.negated)
         }
@@ -176,15 +190,21 @@ extension RawSelector {
     func converted() throws(PouchError) -> MangoSelector.Node {
         switch self {
         case .not(let child): return .not(try child.converted())
-        case .nor(let children): return .nor(try children.mapNodes { child throws(PouchError) in
-            try child.converted()
-        })
-        case .and(let children): return .and(try children.mapNodes { child throws(PouchError) in
-            try child.converted()
-        })
-        case .or(let children): return .or(try children.mapNodes { child throws(PouchError) in
-            try child.converted()
-        })
+        case .nor(let children):
+            return .nor(
+                try children.mapNodes { child throws(PouchError) in
+                    try child.converted()
+                })
+        case .and(let children):
+            return .and(
+                try children.mapNodes { child throws(PouchError) in
+                    try child.converted()
+                })
+        case .or(let children):
+            return .or(
+                try children.mapNodes { child throws(PouchError) in
+                    try child.converted()
+                })
         case .field(let path, let condition): return .field(try FieldPath.parse(path), condition)
         }
     }

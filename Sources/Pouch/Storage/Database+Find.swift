@@ -24,6 +24,8 @@ extension Database {
 
     /// How `find` would run `query`, after CouchDB's `POST /db/_explain`:
     /// the index chosen and the key range read.
+    ///
+    /// Limitation: `opts` is left out.
     public func explain(_ query: FindQuery) async throws -> JSON {
         let selector = try MangoSelector(query.selector)
         let name = self.name
@@ -41,7 +43,7 @@ extension Database {
         ]
         return [
             "dbname": .string(name), "index": plan.indexInfo.json, "partitioned": false,
-            "selector": query.selector, "limit": .int(Int64(query.limit)),
+            "selector": selector.normalizedJSON, "limit": .int(Int64(query.limit)),
             "skip": .int(Int64(query.skip)),
             "fields": query.fields.map { .array($0.map { .string($0) }) } ?? "all_fields",
             "mrargs": mrargs,

@@ -6,6 +6,8 @@ struct StoredIndex: Sendable {
     var number: Int64
     var index: MangoIndex
     var partialFilter: MangoSelector?
+    /// The paths of the index's fields.
+    var paths: [FieldPath]
 }
 
 /// Mango JSON indexes as SQLite indexes: `mango_indexes` lists the indexes
@@ -85,10 +87,9 @@ extension DocumentStore {
     ) throws(PouchError) {
         if let filter = stored.partialFilter, !filter.matches(body) { return }
         var values: [JSON] = []
-        for field in stored.index.fields {
-            guard let path = try? FieldPath(field.field), let value = path.value(in: body) else {
-                return
-            }
+        values.reserveCapacity(stored.paths.count)
+        for path in stored.paths {
+            guard let value = path.value(in: body) else { return }
             values.append(value)
         }
         try statement.bind(1, stored.number)
@@ -169,7 +170,12 @@ enum StoredIndexCache {
             ddoc: ddoc, name: info.name, fields: info.fields,
             partialFilterSelector: info.partialFilterSelector)
         let filter = info.partialFilterSelector.flatMap { try? MangoSelector($0) }
-        let stored = StoredIndex(number: number, index: index, partialFilter: filter)
+        guard
+            let paths = try? index.fields.map({ field throws(PouchError) in
+                try FieldPath(field.field)
+            })
+        else { return nil }
+        let stored = StoredIndex(number: number, index: index, partialFilter: filter, paths: paths)
         cache.withLock { $0[key] = stored }
         return stored
     }

@@ -69,6 +69,15 @@ enum IndexKey {
 
     /// Compares two keys: negative, zero or positive.
     static func compare(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> Int32 {
+        var comparator = IndexKeyComparator(left, right)
+        if let result = comparator.compare() { return Int32(result.signum()) }
+        return compareParsed(left, right)
+    }
+
+    /// Compares two keys by parsing them.
+    static func compareParsed(
+        _ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer
+    ) -> Int32 {
         let a = split(left)
         let b = split(right)
         for (x, y) in zip(a.values, b.values) {

@@ -87,8 +87,14 @@ extension Database {
     /// are answered. Invalid documents (bad id, member or rev) fail the
     /// whole call before anything is written.
     public func bulkDocs(_ docs: [JSON], newEdits: Bool) async throws -> [BulkDocsResult] {
-        let prepared = try await Database.prepare(docs)
-        return try await write { store in try store.bulkDocs(prepared, newEdits: newEdits) }
+        guard docs.count >= 2 * Database.preparedChunkSize else {
+            let prepared = try PreparedBatch.prepare(docs[...]).get()
+            return try await write { store in try store.bulkDocs(prepared, newEdits: newEdits) }
+        }
+        let batch = PreparedBatch(docs, chunkSize: Database.preparedChunkSize)
+        return try await write { store in
+            try store.bulkDocs(chunks: batch.count, chunk: batch.chunk, newEdits: newEdits)
+        }
     }
 
     /// Documents at given revisions with their histories, after CouchDB's
@@ -116,26 +122,8 @@ extension Database {
         try await read { store in try store.allDocs(options) }
     }
 
-    /// Validates documents and serialises and hashes them ahead of the
-    /// write, in two halves at once for a large batch; the first invalid
-    /// document (in order) fails the call.
-    static func prepare(_ docs: [JSON]) async throws -> [IncomingDocument] {
-        @Sendable func prepare(_ slice: ArraySlice<JSON>) -> [Result<IncomingDocument, PouchError>]
-        {
-            slice.map { json in
-                Result { () throws(PouchError) in
-                    var doc = try IncomingDocument(json)
-                    doc.prepare()
-                    return doc
-                }
-            }
-        }
-        guard docs.count >= 256 else { return try prepare(docs[...]).map { try $0.get() } }
-        let middle = docs.count / 2
-        async let first = prepare(docs[..<middle])
-        let second = prepare(docs[middle...])
-        return try await (first + second).map { try $0.get() }
-    }
+    /// How many documents of a large bulk write are prepared together.
+    static let preparedChunkSize = 200
 
     private func writeOne(_ doc: IncomingDocument) async throws -> WriteResult {
         try await write { store in try store.writeEdits([doc]).first!.get() }

@@ -63,6 +63,10 @@ public final class Database: ReplicationPeer, Sendable {
         Logger.storage.debug("opened \(identity)")
     }
 
+    deinit {
+        observers.finishAll()
+    }
+
     // MARK: Running work
 
     /// Runs `work` in one read transaction on a reader connection (the

@@ -164,3 +164,33 @@ import Testing
             ])
     }
 }
+
+@Suite struct DocumentTextTests {
+    @Test func textMatchesTheSerialisedDocumentForEveryOption() async throws {
+        let db = try Database.inMemory(name: "text")
+        let first = try await db.put([
+            "_id": "d", "n": 1.5, "s": "é\"\n", "nested": ["a": [1, 2]],
+            "_attachments": ["a.txt": ["content_type": "text/plain", "data": "YWFh"]],
+        ])
+        try await db.put([
+            "_id": "d", "_rev": .string(first.rev.description), "n": 2,
+            "_attachments": ["a.txt": ["stub": true]],
+        ])
+        try await db.bulkDocs([["_id": "d", "_rev": "1-ffff", "other": true]], newEdits: false)
+        try await db.put(["_id": "empty"])
+        let optionSets = [
+            GetOptions(), GetOptions(revs: true, revsInfo: true, conflicts: true, localSeq: true),
+            GetOptions(rev: first.rev, attachments: true), GetOptions(attsSince: [first.rev]),
+        ]
+        for options in optionSets {
+            let text = try await db.documentText("d", options: options)
+            #expect(text == (try await db.get("d", options: options)).serializedBytes())
+        }
+        let empty = try await db.documentText("empty", options: GetOptions())
+        #expect(try JSON(parsing: empty) == (try await db.get("empty")))
+        #expect(empty == (try await db.get("empty")).serializedBytes())
+        await #expect(throws: PouchError.notFound("missing")) {
+            try await db.documentText("none", options: GetOptions())
+        }
+    }
+}

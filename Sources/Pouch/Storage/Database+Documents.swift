@@ -15,6 +15,15 @@ extension Database {
         return try await read(short: true) { store in try store.get(id, options: options) }
     }
 
+    /// The JSON text of `get(id, options:)`, made around the stored body
+    /// bytes without parsing them, for servers that send it as is.
+    package func documentText(_ id: String, options: GetOptions) async throws -> [UInt8] {
+        if DocumentID.isLocal(id) { return try await get(id, options: options).serializedBytes() }
+        return try await read(short: true) { store in
+            try store.getText(id, options: options)
+        }
+    }
+
     /// The winning revision of a document.
     public func get(_ id: String) async throws -> JSON {
         try await get(id, options: GetOptions())

@@ -111,7 +111,7 @@ struct IncomingDocument: Sendable {
         return history
     }
 
-    /// The body's JSON text, as stored (computed once by `prepare()`).
+    /// The body's JSON text, as stored (computed once by `prepare(hashing:)`).
     var bodyBytes: [UInt8] { preparedBody ?? JSON.object(body).serializedBytes() }
 
     private var preparedBody: [UInt8]?
@@ -121,10 +121,10 @@ struct IncomingDocument: Sendable {
 
     /// Serialises the body and hashes the edit's revision ahead of the
     /// write, so the writer only checks the parent is the one assumed.
-    mutating func prepare() {
+    mutating func prepare(hashing: Bool) {
         let body = JSON.object(self.body).serializedBytes()
         preparedBody = body
-        guard attachments == nil, !isLocal else { return }
+        guard hashing, attachments == nil, !isLocal else { return }
         predictedRevision = RevisionID.next(
             after: rev, isDeleted: isDeleted, body: body, attachmentDigests: [])
     }

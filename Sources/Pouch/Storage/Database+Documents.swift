@@ -97,10 +97,11 @@ extension Database {
     /// whole call before anything is written.
     public func bulkDocs(_ docs: [JSON], newEdits: Bool) async throws -> [BulkDocsResult] {
         guard docs.count >= 2 * Database.preparedChunkSize else {
-            let prepared = try PreparedBatch.prepare(docs[...]).get()
+            let prepared = try PreparedBatch.prepare(docs[...], hashing: newEdits).get()
             return try await write { store in try store.bulkDocs(prepared, newEdits: newEdits) }
         }
-        let batch = PreparedBatch(docs, chunkSize: Database.preparedChunkSize)
+        let batch = PreparedBatch(
+            docs, chunkSize: Database.preparedChunkSize, hashing: newEdits)
         return try await write { store in
             try store.bulkDocs(chunks: batch.count, chunk: batch.chunk, newEdits: newEdits)
         }

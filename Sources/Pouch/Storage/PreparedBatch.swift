@@ -12,7 +12,9 @@ final class PreparedBatch: @unchecked Sendable {
     /// The number of chunks.
     var count: Int { ready.count }
 
-    init(_ docs: [JSON], chunkSize: Int) {
+    /// Starts preparing `docs` in chunks; `hashing` computes each edit's
+    /// revision too (not needed for `new_edits: false`).
+    init(_ docs: [JSON], chunkSize: Int, hashing: Bool) {
         let ranges = stride(from: 0, to: docs.count, by: chunkSize).map {
             $0..<min($0 + chunkSize, docs.count)
         }
@@ -21,7 +23,7 @@ final class PreparedBatch: @unchecked Sendable {
         ready = ranges.map { _ in DispatchSemaphore(value: 0) }
         for (index, range) in ranges.enumerated() {
             DispatchQueue.global(qos: .userInitiated).async {
-                self.slots[index] = PreparedBatch.prepare(docs[range])
+                self.slots[index] = PreparedBatch.prepare(docs[range], hashing: hashing)
                 self.ready[index].signal()
             }
         }
@@ -42,13 +44,15 @@ final class PreparedBatch: @unchecked Sendable {
 
     /// Validates, serialises and hashes documents in order, stopping at
     /// the first invalid one.
-    static func prepare(_ docs: ArraySlice<JSON>) -> Result<[IncomingDocument], PouchError> {
+    static func prepare(
+        _ docs: ArraySlice<JSON>, hashing: Bool
+    ) -> Result<[IncomingDocument], PouchError> {
         Result { () throws(PouchError) in
             var prepared: [IncomingDocument] = []
             prepared.reserveCapacity(docs.count)
             for json in docs {
                 var doc = try IncomingDocument(json)
-                doc.prepare()
+                doc.prepare(hashing: hashing)
                 prepared.append(doc)
             }
             return prepared

@@ -4,6 +4,18 @@ import Foundation
 /// with CouchDB 3.x's semantics, so code (and one behavioural test suite)
 /// does not care which side it talks to.
 public protocol DocumentDatabase: ReplicationPeer {
+    /// The live changes feed's type: `LocalChangesFeed` for a `Database`,
+    /// `RemoteChangesFeed` for a `RemoteDatabase`. Through
+    /// `any DocumentDatabase` it is seen as
+    /// `any AsyncSequence<Change, any Error> & Sendable`.
+    associatedtype LiveChangesFeed: AsyncSequence<Change, any Error> & Sendable =
+        PolledChangesFeed<Self>
+
+    /// The live changes feed, after CouchDB's `feed=continuous`: every
+    /// change after `options.since`, then each new change as it happens,
+    /// until the iterating task is cancelled.
+    func liveChanges(_ options: ChangesOptions) -> LiveChangesFeed
+
     /// The winning revision of a document, or the revision `options.rev`.
     ///
     /// Throws `not_found` with reason `missing` or `deleted`.
@@ -64,6 +76,14 @@ public protocol DocumentDatabase: ReplicationPeer {
 
     /// Deletes a `_local` document.
     func removeLocalDocument(_ id: String, rev: RevisionID) async throws
+}
+
+extension DocumentDatabase where LiveChangesFeed == PolledChangesFeed<Self> {
+    /// A live changes feed that polls `changes`, for a database that has no
+    /// feed of its own. See `PolledChangesFeed`.
+    public func liveChanges(_ options: ChangesOptions) -> PolledChangesFeed<Self> {
+        PolledChangesFeed(peer: self, options: options)
+    }
 }
 
 extension DocumentDatabase {

@@ -92,4 +92,43 @@ public protocol ReplicationPeer: Sendable {
     /// one, its `_rev` (`0-N`).
     @discardableResult
     func putLocalDocument(_ doc: JSON) async throws -> WriteResult
+
+    /// Waits until the changes feed holds a change after `since`, or until
+    /// `timeout` passes; `true` when a change is there. A live replication
+    /// calls it once caught up. The default polls `changes(limit: 1)`.
+    func waitForChanges(since: JSON, timeout: Duration) async throws -> Bool
+
+    /// Whether `changes` applies a `.predicate` filter itself (`false` by
+    /// default: the replication then filters documents it reads).
+    var appliesPredicateFilters: Bool { get }
+}
+
+extension ReplicationPeer {
+    /// How often the default `waitForChanges` asks for a new change.
+    static var changesPollInterval: Duration { .milliseconds(200) }
+
+    /// Waits until the changes feed holds a change after `since`, or until
+    /// `timeout` passes: what a replication does in live mode once it has
+    /// caught up, like CouchDB's `feed=longpoll`.
+    ///
+    /// The default asks `changes(limit: 1)` every 200 ms. A database that can
+    /// be told of commits, or a server that can long-poll, should override it.
+    ///
+    /// - Returns: `true` when a change is there, `false` on timeout.
+    public func waitForChanges(since: JSON, timeout: Duration) async throws -> Bool {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        while true {
+            let batch = try await changes(ChangesOptions(since: .sequence(since), limit: 1))
+            if !batch.results.isEmpty { return true }
+            let left = clock.now.duration(to: deadline)
+            if left <= .zero { return false }
+            try await Task.sleep(for: min(left, Self.changesPollInterval))
+        }
+    }
+
+    /// Whether `changes` applies a `.predicate` filter itself. When it does
+    /// not (the default, and always for a remote database), a replication
+    /// reads changes with their documents and applies the predicate itself.
+    public var appliesPredicateFilters: Bool { false }
 }

@@ -1,0 +1,64 @@
+extension Database {
+    /// The live changes feed, after CouchDB's `feed=continuous`: what is
+    /// there after `options.since`, then every commit's changes as they
+    /// happen. See `LocalChangesFeed`.
+    ///
+    /// Filters, `style`, `include_docs`, `conflicts` and `attachments` act
+    /// as in `changes`; `limit`, when set, ends the feed after that many
+    /// changes; `descending` is ignored, as a live feed runs forward.
+    /// A malformed `since` or a `.server` filter throws `bad_request` from
+    /// the first `next()`.
+    public func liveChanges(_ options: ChangesOptions) -> LocalChangesFeed {
+        liveChanges(options, batchSize: 256)
+    }
+
+    /// The live feed, reading at most `batchSize` rows at a time.
+    func liveChanges(_ options: ChangesOptions, batchSize: Int) -> LocalChangesFeed {
+        precondition(batchSize > 0, "a live feed reads at least one row at a time")
+        return LocalChangesFeed(database: self, options: options, batchSize: batchSize)
+    }
+
+    /// Waits until the changes feed holds a change after `since`, or until
+    /// `timeout` passes; `true` when a change is there. It wakes on commit,
+    /// as CouchDB's `feed=longpoll` does, instead of polling.
+    ///
+    /// Throws `bad_request` for a malformed `since`.
+    public func waitForChanges(since: JSON, timeout: Duration) async throws -> Bool {
+        let position = try Database.sequenceNumber(since)
+        let commits = observers.stream()
+        let probe = ChangesOptions(since: .sequence(.int(position)), limit: 1)
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        var seen = position
+        while true {
+            if try await !changes(probe).results.isEmpty { return true }
+
+            // A commit that wrote no change row (a purge, a `_local`
+            // document) wakes the loop without ending the wait.
+            let left = ContinuousClock.now.duration(to: deadline)
+            guard left > .zero,
+                let sequence = await Database.commit(after: seen, in: commits, within: left)
+            else { return false }
+            seen = sequence
+        }
+    }
+
+    /// The first sequence past `position` to arrive on `commits` before
+    /// `timeout` passes; `nil` on timeout, cancellation or destruction.
+    private static func commit(
+        after position: Int64, in commits: AsyncStream<Int64>, within timeout: Duration
+    ) async -> Int64? {
+        await withTaskGroup(of: Int64?.self) { group in
+            group.addTask {
+                for await sequence in commits where sequence > position { return sequence }
+                return nil
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+}

@@ -26,6 +26,11 @@ extension DocumentStore {
             if let change = try change(of: doc, options: options, matches: matches) {
                 results.append(change)
             }
+            // As CouchDB, a batch that reached its limit ends at its last row.
+            if let limit = options.limit, results.count >= limit {
+                limited = true
+                break
+            }
         }
         return try finish(results, limited: limited, ascending: ascending, current: current)
     }

@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// The documents of a large bulk write, validated, serialised and hashed
 /// on dispatch threads in chunks, so the writer stores the first chunks
@@ -8,6 +9,12 @@ final class PreparedBatch: @unchecked Sendable {
     // `ready[i]` is signalled, and read only after waiting on it.
     private let slots: UnsafeMutablePointer<Result<[IncomingDocument], PouchError>?>
     private let ready: [DispatchSemaphore]
+    /// Per chunk, whether a thread has claimed it; the writer prepares a
+    /// chunk nobody has started itself, so it never waits on queued work.
+    private let claimed: Mutex<[Bool]>
+    private let ranges: [Range<Int>]
+    private let docs: [JSON]
+    private let hashing: Bool
 
     /// The number of chunks.
     var count: Int { ready.count }
@@ -15,18 +22,29 @@ final class PreparedBatch: @unchecked Sendable {
     /// Starts preparing `docs` in chunks; `hashing` computes each edit's
     /// revision too (not needed for `new_edits: false`).
     init(_ docs: [JSON], chunkSize: Int, hashing: Bool) {
-        let ranges = stride(from: 0, to: docs.count, by: chunkSize).map {
+        ranges = stride(from: 0, to: docs.count, by: chunkSize).map {
             $0..<min($0 + chunkSize, docs.count)
         }
+        self.docs = docs
+        self.hashing = hashing
         slots = .allocate(capacity: ranges.count)
         slots.initialize(repeating: nil, count: ranges.count)
         ready = ranges.map { _ in DispatchSemaphore(value: 0) }
-        for (index, range) in ranges.enumerated() {
-            DispatchQueue.global(qos: .userInitiated).async {
-                self.slots[index] = PreparedBatch.prepare(docs[range], hashing: hashing)
-                self.ready[index].signal()
-            }
+        claimed = Mutex([Bool](repeating: false, count: ranges.count))
+        for index in ranges.indices {
+            DispatchQueue.global(qos: .userInitiated).async { self.fill(index) }
         }
+    }
+
+    /// Prepares chunk `index` unless another thread has claimed it.
+    private func fill(_ index: Int) {
+        let isMine = claimed.withLock { flags in
+            defer { flags[index] = true }
+            return !flags[index]
+        }
+        guard isMine else { return }
+        slots[index] = PreparedBatch.prepare(docs[ranges[index]], hashing: hashing)
+        ready[index].signal()
     }
 
     deinit {
@@ -37,6 +55,7 @@ final class PreparedBatch: @unchecked Sendable {
     /// The chunk at `index`, waiting until it is ready; the first invalid
     /// document in it is thrown.
     func chunk(_ index: Int) throws(PouchError) -> [IncomingDocument] {
+        fill(index)
         ready[index].wait()
         ready[index].signal()
         return try slots[index]!.get()

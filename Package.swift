@@ -48,7 +48,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PouchCLITests",
-            dependencies: ["Pouch", "PouchServer", "TestSupport"]
+            dependencies: ["Pouch", "PouchServer", "PouchCLI", "TestSupport"]
         ),
         .executableTarget(
             name: "TodoSync",

@@ -275,6 +275,15 @@ extension LiveChangesTests {
         #expect(try await waiter.value)
     }
 
+    @Test func cancelledWaitForChangesThrows() async throws {
+        let db = try Database.inMemory(name: "wait-cancel")
+        let waiter = Task { try await db.waitForChanges(since: 0, timeout: .seconds(60)) }
+        try await Task.sleep(for: .milliseconds(20))
+        waiter.cancel()
+        // Returning `false` would make a caller looping until `true` spin.
+        await #expect(throws: CancellationError.self) { try await waiter.value }
+    }
+
     @Test func waitForChangesIgnoresLocalDocumentWrites() async throws {
         let db = try Database.inMemory(name: "wait-local")
         let waiter = Task { try await db.waitForChanges(since: 0, timeout: .milliseconds(300)) }

@@ -154,13 +154,7 @@ import Testing
     }
 
     @Test func passwordNeverAppearsInErrorsOrLogLines() async throws {
-        let lines = Mutex<[String]>([])
-        Log.setHandler { record in lines.withLock { $0.append(record.message) } }
-        Log.level = .debug
-        defer {
-            Log.level = .off
-            Log.setHandler(Log.standardErrorHandler)
-        }
+        LogCapture.start()
         let server = try StubHTTPServer { _ in .drop }
         defer { server.stop() }
         let url = URL(string: "http://admin:s3cret@127.0.0.1:\(server.port)/db")!
@@ -169,7 +163,7 @@ import Testing
         let error = await #expect(throws: PouchError.self) { _ = try await db.info() }
 
         #expect(error.map { !"\($0)".contains("s3cret") } == true)
-        let logged = lines.withLock { $0 }.filter { $0.contains(":\(server.port)/db") }
+        let logged = LogCapture.lines(containing: ":\(server.port)/db")
         #expect(!logged.isEmpty)
         #expect(logged.allSatisfy { !$0.contains("s3cret") })
         #expect(db.identity == "http://127.0.0.1:\(server.port)/db")

@@ -22,5 +22,5 @@ struct ReplicaFactory: Sendable, CustomStringConvertible {
     }
 
     /// Every kind of database the replication suite runs over.
-    static let all: [ReplicaFactory] = [.sqlite, .memory]
+    static let all: [ReplicaFactory] = [.sqlite, .memory, .localToHTTP, .httpToLocal]
 }

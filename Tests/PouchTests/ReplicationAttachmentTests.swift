@@ -5,7 +5,7 @@ import Testing
 
 /// Attachments travel with the revision that adds them, and only with it.
 @Suite struct ReplicationAttachmentTests {
-    static var factories: [ReplicaFactory] { [.sqlite] }
+    static var factories: [ReplicaFactory] { [.sqlite, .localToHTTP, .httpToLocal] }
 
     @Test(arguments: factories)
     func attachmentsTravelOnlyWithTheRevisionThatAddsThem(

@@ -22,7 +22,8 @@ extension Database {
     /// `timeout` passes; `true` when a change is there. It wakes on commit,
     /// as CouchDB's `feed=longpoll` does, instead of polling.
     ///
-    /// Throws `bad_request` for a malformed `since`.
+    /// Throws `bad_request` for a malformed `since`, and `CancellationError`
+    /// when the task is cancelled while waiting.
     public func waitForChanges(since: JSON, timeout: Duration) async throws -> Bool {
         let position = try Database.sequenceNumber(since)
         let commits = observers.stream()
@@ -32,12 +33,13 @@ extension Database {
         while true {
             if try await !changes(probe).results.isEmpty { return true }
 
-            // A commit that wrote no change row (a purge, a `_local`
-            // document) wakes the loop without ending the wait.
+            // A commit that left no row after `since` (a purge) wakes the
+            // loop without ending the wait.
             let left = ContinuousClock.now.duration(to: deadline)
-            guard left > .zero,
-                let sequence = await Database.commit(after: seen, in: commits, within: left)
-            else { return false }
+            guard left > .zero else { return false }
+            let sequence = await Database.commit(after: seen, in: commits, within: left)
+            try Task.checkCancellation()
+            guard let sequence else { return false }
             seen = sequence
         }
     }

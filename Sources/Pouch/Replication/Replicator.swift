@@ -94,6 +94,8 @@ final class Replicator {
         // the filter drops would wake at once; pause between such wakes.
         if lastBatchWasEmpty { try await Task.sleep(for: .milliseconds(200)) }
         while true {
+            // A peer may answer `false` when cancelled instead of throwing.
+            try Task.checkCancellation()
             let hasChanges = try await retrying {
                 try await self.source.waitForChanges(
                     since: since, timeout: self.options.liveTimeout)

@@ -1,3 +1,0 @@
-import Pouch
-
-print("not yet")

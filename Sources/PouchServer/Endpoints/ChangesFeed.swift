@@ -1,0 +1,100 @@
+import Foundation
+import Pouch
+
+/// A live changes feed served over HTTP: a long poll answers once a change
+/// arrives (or the timeout passes); a continuous feed writes one line per
+/// change as they come, newlines as heartbeats, and ends with `last_seq`.
+struct ChangesFeed: Sendable {
+    let database: any ServedDatabase
+    let options: ChangesOptions
+    /// Milliseconds to wait for a change; ignored with a heartbeat.
+    let timeout: Int
+    /// Milliseconds between heartbeat newlines; the feed then runs until
+    /// the client leaves.
+    let heartbeat: Int?
+
+    /// How often the database is looked at for a new sequence.
+    static let pollInterval: Duration = .milliseconds(50)
+
+    /// Waits until a batch has rows or the timeout passes.
+    func longPoll(_ writer: (any ResponseBodyWriter)? = nil) async throws -> ChangesResponse {
+        var options = try await startingOptions()
+        var deadline = ContinuousClock.now + .milliseconds(heartbeat ?? timeout)
+        while true {
+            let seen = try await database.info().updateSeq
+            let batch = try await database.changes(options)
+            if !batch.results.isEmpty { return batch }
+            options.since = .sequence(batch.lastSeq)
+            if try await waitForChange(after: seen, until: deadline) { continue }
+            guard let writer else { return batch }
+            try writer.write([0x0A])
+            deadline = ContinuousClock.now + .milliseconds(heartbeat ?? timeout)
+        }
+    }
+
+    /// A long poll written to a stream, heartbeats first.
+    func longPoll(_ writer: any ResponseBodyWriter) async throws {
+        let batch = try await longPoll(Optional(writer))
+        var bytes = batch.json.serializedBytes()
+        bytes.append(0x0A)
+        try writer.write(bytes)
+    }
+
+    /// Writes changes as lines until the limit, the timeout (without a
+    /// heartbeat) or the client leaves; then the `last_seq` line.
+    func continuous(_ writer: any ResponseBodyWriter) async throws {
+        var options = try await startingOptions()
+        var remaining = options.limit
+        var lastSeq: JSON = .null
+        var deadline = ContinuousClock.now + .milliseconds(heartbeat ?? timeout)
+        while remaining ?? 1 > 0 {
+            let seen = try await database.info().updateSeq
+            options.limit = remaining
+            let batch = try await database.changes(options)
+            for change in batch.results { try writeLine(change.json, to: writer) }
+            lastSeq = batch.lastSeq
+            options.since = .sequence(batch.lastSeq)
+            remaining = remaining.map { $0 - batch.results.count }
+            if !batch.results.isEmpty { continue }
+            if try await waitForChange(after: seen, until: deadline) { continue }
+            guard heartbeat != nil else { break }
+            try writer.write([0x0A])
+            deadline = ContinuousClock.now + .milliseconds(heartbeat ?? timeout)
+        }
+        try writeLine(["last_seq": lastSeq, "pending": 0], to: writer)
+    }
+
+    /// The options with `since=now` replaced by the current sequence, so a
+    /// later request continues from it.
+    private func startingOptions() async throws -> ChangesOptions {
+        var options = self.options
+        if case .now = options.since {
+            options.since = .sequence(try await database.info().updateSeq)
+        }
+        return options
+    }
+
+    /// Waits until the update sequence differs from `seen` (true) or the
+    /// deadline passes (false).
+    ///
+    /// Limitation: polls the database every `pollInterval`; a commit
+    /// notification from the database would wake it at once.
+    private func waitForChange(
+        after seen: JSON, until deadline: ContinuousClock.Instant
+    )
+        async throws -> Bool
+    {
+        while ContinuousClock.now < deadline {
+            let left = deadline - ContinuousClock.now
+            try await Task.sleep(for: min(Self.pollInterval, left))
+            if try await database.info().updateSeq != seen { return true }
+        }
+        return false
+    }
+
+    private func writeLine(_ json: JSON, to writer: any ResponseBodyWriter) throws {
+        var bytes = json.serializedBytes()
+        bytes.append(0x0A)
+        try writer.write(bytes)
+    }
+}

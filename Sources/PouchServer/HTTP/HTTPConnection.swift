@@ -1,0 +1,156 @@
+import Dispatch
+import Foundation
+import Pouch
+import Synchronization
+
+/// One client connection, served on its own thread: reads requests in
+/// order, runs the server's handler for each and writes the answers.
+struct HTTPConnection {
+    let fd: Int32
+    let server: HTTPServer
+
+    private var timeoutMilliseconds: Int32 {
+        let (seconds, attoseconds) = server.limits.idleTimeout.components
+        let total = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        return Int32(clamping: max(total, 1))
+    }
+
+    /// Serves requests until the client closes, asks to close, times out,
+    /// sends something unreadable, or the server stops.
+    func run() {
+        defer { server.unregister(fd) }
+        var parser = HTTPRequestParser(limits: server.limits)
+        var scratch = [UInt8](repeating: 0, count: 64 * 1024)
+        while !server.isStopping {
+            do {
+                guard let request = try nextRequest(&parser, &scratch) else { return }
+                guard respond(to: request) else { return }
+            } catch {
+                if let error = error as? HTTPParseError { refuse(error.error) }
+                return
+            }
+        }
+    }
+
+    /// The next request; `nil` when the client closed or went quiet between
+    /// requests. Throws a parse error, or a timeout in mid-request.
+    private func nextRequest(
+        _ parser: inout HTTPRequestParser, _ scratch: inout [UInt8]
+    ) throws -> HTTPRequest? {
+        var sentContinue = false
+        while true {
+            if let request = try parser.next() { return request }
+            if parser.awaitsContinue && !sentContinue {
+                sentContinue = true
+                try write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+            }
+            guard Socket.waitReadable(fd, milliseconds: timeoutMilliseconds) else {
+                if parser.isIdle { return nil }
+                throw HTTPParseError(
+                    error: PouchError(.timeout, "request not received in time", status: 408))
+            }
+            let count = Socket.read(fd, into: &scratch)
+            guard count > 0 else { return nil }
+            parser.append(scratch[0..<count])
+        }
+    }
+
+    /// Answers a request; false when the connection must close afterwards.
+    private func respond(to request: HTTPRequest) -> Bool {
+        let handler = server.handler
+        let response = runAndWait { await handler(request) }
+        let keepAlive = request.wantsKeepAlive && !server.isStopping
+        let isHead = request.method == "HEAD"
+        do {
+            switch response.body {
+            case .bytes(let data):
+                let head = ResponseHead(response, request: request, keepAlive: keepAlive)
+                try write(head.bytes(contentLength: data.count))
+                if !isHead { try write(data) }
+                return keepAlive
+            case .stream(let produce):
+                return try stream(response, request: request, keepAlive: keepAlive, produce)
+            }
+        } catch {
+            return false
+        }
+    }
+
+    private func stream(
+        _ response: HTTPResponse, request: HTTPRequest, keepAlive: Bool,
+        _ produce: @escaping @Sendable (any ResponseBodyWriter) async throws -> Void
+    ) throws -> Bool {
+        let chunked = request.minorVersion >= 1
+        let head = ResponseHead(response, request: request, keepAlive: keepAlive && chunked)
+        try write(head.bytes(contentLength: nil, chunked: chunked))
+        if request.method == "HEAD" { return keepAlive && chunked }
+        let writer = SocketBodyWriter(fd: fd, chunked: chunked, timeout: timeoutMilliseconds)
+        let succeeded = runAndWait {
+            do {
+                try await produce(writer)
+                return true
+            } catch {
+                return false
+            }
+        }
+        guard succeeded, chunked else { return false }
+        try write(Array("0\r\n\r\n".utf8))
+        return keepAlive
+    }
+
+    /// Answers a request that could not be read, then the connection closes.
+    private func refuse(_ error: PouchError) {
+        Logger("server").debug("refused request: \(error.status) \(error.reason)")
+        let response = HTTPResponse.error(error)
+        let request = HTTPRequest(method: "GET", target: "/")
+        let head = ResponseHead(response, request: request, keepAlive: false)
+        guard case .bytes(let data) = response.body else { return }
+        try? write(head.bytes(contentLength: data.count))
+        try? write(data)
+    }
+
+    /// Runs async work from this connection's thread and waits for it; the
+    /// server can cancel it on stop.
+    private func runAndWait<T: Sendable>(_ operation: @escaping @Sendable () async -> T) -> T {
+        let box = ResultBox<T>()
+        let done = DispatchSemaphore(value: 0)
+        let task = Task {
+            box.set(await operation())
+            done.signal()
+        }
+        server.setTask(task, for: fd)
+        done.wait()
+        server.setTask(nil, for: fd)
+        return box.take()
+    }
+
+    private func write<Bytes: ContiguousBytes>(_ bytes: Bytes) throws {
+        try bytes.withUnsafeBytes {
+            try Socket.sendAll(fd, $0, timeoutMilliseconds: timeoutMilliseconds)
+        }
+    }
+}
+
+/// A value handed from a task to the thread waiting for it.
+private final class ResultBox<T: Sendable>: Sendable {
+    private let value = Mutex<T?>(nil)
+
+    func set(_ newValue: T) { value.withLock { $0 = newValue } }
+    func take() -> T { value.withLock { $0! } }
+}
+
+/// Writes a streamed body straight to the socket, one chunk per write.
+private struct SocketBodyWriter: ResponseBodyWriter {
+    let fd: Int32
+    let chunked: Bool
+    let timeout: Int32
+
+    func write(_ bytes: [UInt8]) throws {
+        guard !bytes.isEmpty else { return }
+        var frame: [UInt8] = []
+        if chunked { frame.append(contentsOf: Array("\(String(bytes.count, radix: 16))\r\n".utf8)) }
+        frame.append(contentsOf: bytes)
+        if chunked { frame.append(contentsOf: [0x0D, 0x0A]) }
+        try frame.withUnsafeBytes { try Socket.sendAll(fd, $0, timeoutMilliseconds: timeout) }
+    }
+}

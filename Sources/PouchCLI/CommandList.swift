@@ -4,5 +4,7 @@ enum CommandList {
         InfoCommand.self, GetCommand.self, PutCommand.self, DeleteCommand.self,
         AllDocsCommand.self, ChangesCommand.self, FindCommand.self, ExportCommand.self,
         CompactCommand.self, ServeCommand.self,
+        CHTSyncCommand.self,
+        DemoCommand.self,
     ]
 }

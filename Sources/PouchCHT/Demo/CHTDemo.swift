@@ -38,7 +38,9 @@ public struct CHTDemo: Sendable {
     /// The server's files.
     public var serverDirectory: URL { options.dataDirectory.appendingPathComponent("server") }
     /// The health worker's local `medic`.
-    public var medicPath: String { options.dataDirectory.appendingPathComponent("medic.sqlite").path }
+    public var medicPath: String {
+        options.dataDirectory.appendingPathComponent("medic.sqlite").path
+    }
     /// The health worker's local meta database.
     public var metaPath: String { options.dataDirectory.appendingPathComponent("meta.sqlite").path }
 

@@ -68,7 +68,9 @@ struct CHTDemoEdits: Sendable {
             "_id": .string(UUID().uuidString.lowercased()), "type": "data_record",
             "form": "pregnancy_home_visit", "content_type": "xml",
             "reported_date": .int(Int64(Date().timeIntervalSince1970 * 1000)),
-            "contact": ["_id": .string(user.contactID), "parent": ["_id": .string(user.facilityID)]],
+            "contact": [
+                "_id": .string(user.contactID), "parent": ["_id": .string(user.facilityID)],
+            ],
             "fields": [
                 "patient_id": person["patient_id"] ?? .string(id), "patient_uuid": .string(id),
                 "patient_name": person["name"] ?? "",
@@ -83,7 +85,9 @@ struct CHTDemoEdits: Sendable {
         let feedback: JSON = [
             "_id": .string("feedback-\(now)-\(UUID().uuidString.lowercased())"),
             "type": "feedback",
-            "meta": ["time": .string(now), "user": ["name": .string(user.name)], "source": "manual"],
+            "meta": [
+                "time": .string(now), "user": ["name": .string(user.name)], "source": "manual",
+            ],
             "info": ["message": "Demo feedback: the new visit form loads slowly"],
         ]
         _ = try await meta.put(feedback)

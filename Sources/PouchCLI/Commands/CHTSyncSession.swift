@@ -70,7 +70,7 @@ struct CHTSyncSession: Sendable {
         }
         var iterator = signals.makeAsyncIterator()
         _ = await iterator.next()
-        watchers.forEach { $0.cancel() }
+        for watcher in watchers { watcher.cancel() }
     }
 
     private static func firstChange(

@@ -74,10 +74,23 @@ struct CHTSyncSession: Sendable {
     }
 
     private static func firstChange(
-        of database: some DocumentDatabase, _ options: ChangesOptions
+        of database: RemoteDatabase, _ options: ChangesOptions
     ) -> Task<Void, Never> {
         Task {
             var changes = database.liveChanges(options).makeAsyncIterator()
+            if (try? await changes.next()) == nil { try? await Task.sleep(for: .seconds(86_400)) }
+        }
+    }
+
+    /// Polls a local file, since the app writing it may be another process
+    /// (a `Database`'s own live feed wakes only on this process's commits).
+    private static func firstChange(
+        of database: Database, _ options: ChangesOptions
+    ) -> Task<Void, Never> {
+        Task {
+            let feed = PolledChangesFeed(
+                peer: database, options: options, pollInterval: .seconds(1))
+            var changes = feed.makeAsyncIterator()
             if (try? await changes.next()) == nil { try? await Task.sleep(for: .seconds(86_400)) }
         }
     }

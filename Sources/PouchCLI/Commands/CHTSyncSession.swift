@@ -53,6 +53,8 @@ struct CHTSyncSession: Sendable {
 
     /// Returns when the local `medic` or meta database or the server's meta
     /// database changes, or after `seconds`, whichever comes first.
+    // Limitation: the server's `medic` is not watched (CHT filters its
+    // `_changes` per user); its changes arrive at the next interval.
     func waitForChange(seconds: Int) async {
         let (signals, continuation) = AsyncStream<Void>.makeStream()
         var options = ChangesOptions()

@@ -21,7 +21,9 @@ if arguments.dropFirst().elementsEqual(["--since", "now"]) { options.since = .no
 func show(_ change: Change) {
     let rev = change.changes.first?.description ?? ""
     let deleted = change.isDeleted ? " (deleted)" : ""
-    print("\(change.seq.serialized())  \(change.id)  \(rev)\(deleted)")
+    let line = "\(change.seq.serialized())  \(change.id)  \(rev)\(deleted)\n"
+    // Unbuffered, so each change shows at once even when piped.
+    FileHandle.standardOutput.write(Data(line.utf8))
 }
 
 do {
@@ -30,7 +32,10 @@ do {
     {
         for try await change in RemoteDatabase(url: url).liveChanges(options) { show(change) }
     } else {
-        for try await change in try Database(path: target).liveChanges(options) { show(change) }
+        // Another process writes the file, so poll it: a Database's own
+        // live feed wakes only on commits made in this process.
+        let feed = PolledChangesFeed(peer: try Database(path: target), options: options)
+        for try await change in feed { show(change) }
     }
 } catch {
     print("error: \(error)")

@@ -29,7 +29,7 @@ func list(_ todos: Database) async throws {
     for row in try await todos.allDocs(options).rows {
         guard let doc = row.doc, doc["type"] == "todo" else { continue }
         let mark = doc["done"] == true ? "[x]" : "[ ]"
-        print("\(mark) \(row.id)  \(doc["title"]?.stringValue ?? "")")
+        print("\(mark) \(row.id ?? "")  \(doc["title"]?.stringValue ?? "")")
     }
 }
 

@@ -76,8 +76,7 @@ import Testing
         #expect(firstSummary["listed"]?.intValue == listed.count)
         #expect(firstSummary["fetched"]?.intValue == listed.count)
         let local = try Database(path: runner.path("local") + "/medic.sqlite")
-        var ids: [String] = []
-        for row in try await local.allDocs().rows { ids.append(row.id ?? row.key) }
+        let ids = try await local.allDocs().rows.compactMap(\.id)
         #expect(ids.sorted() == listed.keys.sorted())
 
         let second = try await run(runner, arguments, environment: environment)

@@ -38,7 +38,9 @@ public struct CHTDemo: Sendable {
     /// The server's files.
     public var serverDirectory: URL { options.dataDirectory.appendingPathComponent("server") }
     /// The health worker's local `medic`.
-    public var medicPath: String { options.dataDirectory.appendingPathComponent("medic.sqlite").path }
+    public var medicPath: String {
+        options.dataDirectory.appendingPathComponent("medic.sqlite").path
+    }
     /// The health worker's local meta database.
     public var metaPath: String { options.dataDirectory.appendingPathComponent("meta.sqlite").path }
 
@@ -48,7 +50,10 @@ public struct CHTDemo: Sendable {
         let started = clock.now
         try prepareDirectory()
         let data = try seedData()
-        guard let user = data.users.first else {
+        // The first user with a person below their health centre: archives
+        // may hold empty centres.
+        let staffed = data.users.first { $0.contactID != $0.facilityID }
+        guard let user = staffed ?? data.users.first else {
             throw PouchError.badRequest("the seed data has no health centre to give a user")
         }
         onStep("seeding the server with \(data.documents.count) documents")

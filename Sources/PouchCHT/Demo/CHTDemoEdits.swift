@@ -48,15 +48,15 @@ struct CHTDemoEdits: Sendable {
         return try await server.put(person).rev.description
     }
 
-    /// The first person the user holds, other than the user's own contact.
+    /// The first person the user holds, other than the user's own contact
+    /// when there is another.
     private func firstPerson() async throws -> JSON {
         var options = AllDocsOptions()
         options.includeDocs = true
         let rows = try await medic.allDocs(options).rows
-        let people = rows.compactMap(\.doc).filter {
-            $0["type"]?.stringValue == "person" && $0["_id"]?.stringValue != user.contactID
-        }
-        guard let person = people.first else {
+        let people = rows.compactMap(\.doc).filter { $0["type"]?.stringValue == "person" }
+        let others = people.filter { $0["_id"]?.stringValue != user.contactID }
+        guard let person = others.first ?? people.first else {
             throw PouchError.notFound("no person in \(user.name)'s documents")
         }
         return person
@@ -68,7 +68,9 @@ struct CHTDemoEdits: Sendable {
             "_id": .string(UUID().uuidString.lowercased()), "type": "data_record",
             "form": "pregnancy_home_visit", "content_type": "xml",
             "reported_date": .int(Int64(Date().timeIntervalSince1970 * 1000)),
-            "contact": ["_id": .string(user.contactID), "parent": ["_id": .string(user.facilityID)]],
+            "contact": [
+                "_id": .string(user.contactID), "parent": ["_id": .string(user.facilityID)],
+            ],
             "fields": [
                 "patient_id": person["patient_id"] ?? .string(id), "patient_uuid": .string(id),
                 "patient_name": person["name"] ?? "",
@@ -83,7 +85,9 @@ struct CHTDemoEdits: Sendable {
         let feedback: JSON = [
             "_id": .string("feedback-\(now)-\(UUID().uuidString.lowercased())"),
             "type": "feedback",
-            "meta": ["time": .string(now), "user": ["name": .string(user.name)], "source": "manual"],
+            "meta": [
+                "time": .string(now), "user": ["name": .string(user.name)], "source": "manual",
+            ],
             "info": ["message": "Demo feedback: the new visit form loads slowly"],
         ]
         _ = try await meta.put(feedback)

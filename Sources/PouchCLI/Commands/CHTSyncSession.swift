@@ -53,6 +53,8 @@ struct CHTSyncSession: Sendable {
 
     /// Returns when the local `medic` or meta database or the server's meta
     /// database changes, or after `seconds`, whichever comes first.
+    // Limitation: the server's `medic` is not watched (CHT filters its
+    // `_changes` per user); its changes arrive at the next interval.
     func waitForChange(seconds: Int) async {
         let (signals, continuation) = AsyncStream<Void>.makeStream()
         var options = ChangesOptions()
@@ -70,14 +72,27 @@ struct CHTSyncSession: Sendable {
         }
         var iterator = signals.makeAsyncIterator()
         _ = await iterator.next()
-        watchers.forEach { $0.cancel() }
+        for watcher in watchers { watcher.cancel() }
     }
 
     private static func firstChange(
-        of database: some DocumentDatabase, _ options: ChangesOptions
+        of database: RemoteDatabase, _ options: ChangesOptions
     ) -> Task<Void, Never> {
         Task {
             var changes = database.liveChanges(options).makeAsyncIterator()
+            if (try? await changes.next()) == nil { try? await Task.sleep(for: .seconds(86_400)) }
+        }
+    }
+
+    /// Polls a local file, since the app writing it may be another process
+    /// (a `Database`'s own live feed wakes only on this process's commits).
+    private static func firstChange(
+        of database: Database, _ options: ChangesOptions
+    ) -> Task<Void, Never> {
+        Task {
+            let feed = PolledChangesFeed(
+                peer: database, options: options, pollInterval: .seconds(1))
+            var changes = feed.makeAsyncIterator()
             if (try? await changes.next()) == nil { try? await Task.sleep(for: .seconds(86_400)) }
         }
     }

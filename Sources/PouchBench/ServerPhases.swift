@@ -26,7 +26,7 @@ enum ServerPhases {
     /// keep-alive connections at once.
     private static func gets(_ port: Int, docs: Int, connections: Int) async throws -> PhaseResult
     {
-        let perConnection = 20_000 / connections
+        let perConnection = 10_000 / connections
         let (_, seconds) = try await measure {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<connections {

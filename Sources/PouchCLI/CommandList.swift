@@ -2,7 +2,8 @@
 enum CommandList {
     static let all: [any Command.Type] = [
         InfoCommand.self, GetCommand.self, PutCommand.self, DeleteCommand.self,
-        AllDocsCommand.self, ChangesCommand.self, FindCommand.self, ExportCommand.self,
-        CompactCommand.self, ServeCommand.self,
+        AllDocsCommand.self, ChangesCommand.self, FindCommand.self, ImportCommand.self,
+        ExportCommand.self, CompactCommand.self, ServeCommand.self, ReplicateCommand.self,
+        SyncCommand.self, CHTSyncCommand.self, DemoCommand.self,
     ]
 }

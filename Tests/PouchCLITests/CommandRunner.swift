@@ -36,11 +36,15 @@ struct CommandRunner {
     /// A path inside the runner's directory.
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
-    /// Runs `pouch arguments...`, feeding `input` to standard input.
-    func run(_ arguments: [String], input: String? = nil) throws -> Outcome {
+    /// Runs `pouch arguments...`, feeding `input` to standard input, with
+    /// `environment` added to this process's environment.
+    func run(
+        _ arguments: [String], input: String? = nil, environment: [String: String] = [:]
+    ) throws -> Outcome {
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.currentDirectoryURL = directory
         let output = Pipe()
         let errors = Pipe()

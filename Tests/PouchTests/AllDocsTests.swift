@@ -93,3 +93,21 @@ import Testing
         #expect(try await db.allDocs().rows.map(\.id) == ["Z", "a", "é", "😀"])
     }
 }
+
+@Suite struct AllDocsRangeErrorTests {
+    @Test func reversedRangeIsAQueryParseError() async throws {
+        // CouchDB answers 400 query_parse_error when start_key sorts after
+        // end_key in the direction asked.
+        let db = try Database.inMemory(name: "range")
+        try await db.put(["_id": "a"])
+        await #expect {
+            try await db.allDocs(AllDocsOptions(startKey: "b", endKey: "a"))
+        } throws: { error in
+            (error as? PouchError)?.code.rawValue == "query_parse_error"
+                && (error as? PouchError)?.status == 400
+        }
+        let descending = try await db.allDocs(
+            AllDocsOptions(startKey: "b", endKey: "a", descending: true))
+        #expect(descending.rows.map(\.id) == ["a"])
+    }
+}

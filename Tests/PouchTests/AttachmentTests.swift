@@ -256,3 +256,18 @@ import Testing
         }
     }
 }
+
+@Suite struct AttachmentListingTests {
+    @Test func allDocsAndChangesInlineAttachmentsWhenAsked() async throws {
+        let db = try Database.inMemory(name: "listing")
+        try await db.put([
+            "_id": "d", "_attachments": ["a.txt": ["content_type": "text/plain", "data": "YWFh"]],
+        ])
+        let stubs = try await db.allDocs(AllDocsOptions(includeDocs: true))
+        #expect(stubs.rows[0].doc?["_attachments"]?["a.txt"]?["stub"] == true)
+        let inline = try await db.allDocs(AllDocsOptions(includeDocs: true, attachments: true))
+        #expect(inline.rows[0].doc?["_attachments"]?["a.txt"]?["data"] == "YWFh")
+        let changes = try await db.changes(ChangesOptions(includeDocs: true, attachments: true))
+        #expect(changes.results[0].doc?["_attachments"]?["a.txt"]?["data"] == "YWFh")
+    }
+}

@@ -135,3 +135,62 @@ import Testing
         #expect(try await reopened.info().updateSeq == .int(1))
     }
 }
+
+@Suite struct TombstoneTests {
+    @Test func deletingAnUnknownDocumentWithoutRevCreatesATombstone() async throws {
+        // CouchDB accepts `{"_id": "x", "_deleted": true}` for a new id and
+        // stores a deleted first revision.
+        let db = try Database.inMemory(name: "tombstone")
+        let result = try await db.put(["_id": "x", "_deleted": true])
+        #expect(result.rev.generation == 1)
+        await #expect(throws: PouchError.notFound("deleted")) { try await db.get("x") }
+        let info = try await db.info()
+        #expect(info.docCount == 0)
+        #expect(info.docDelCount == 1)
+    }
+
+    @Test func deletedDocumentKeepsBodyFieldsGivenWithTheDeletion() async throws {
+        // CouchDB scenario api07: a replicated deleted leaf keeps its body.
+        let db = try Database.inMemory(name: "tombstone")
+        let first = try await db.put(["_id": "x", "v": 1])
+        let deleted = try await db.put([
+            "_id": "x", "_rev": .string(first.rev.description), "_deleted": true, "why": "merged",
+        ])
+        let tombstone = try await db.get("x", options: GetOptions(rev: deleted.rev))
+        #expect(
+            tombstone == [
+                "_id": "x", "_rev": .string(deleted.rev.description), "why": "merged",
+                "_deleted": true,
+            ])
+    }
+}
+
+@Suite struct DocumentTextTests {
+    @Test func textMatchesTheSerialisedDocumentForEveryOption() async throws {
+        let db = try Database.inMemory(name: "text")
+        let first = try await db.put([
+            "_id": "d", "n": 1.5, "s": "é\"\n", "nested": ["a": [1, 2]],
+            "_attachments": ["a.txt": ["content_type": "text/plain", "data": "YWFh"]],
+        ])
+        try await db.put([
+            "_id": "d", "_rev": .string(first.rev.description), "n": 2,
+            "_attachments": ["a.txt": ["stub": true]],
+        ])
+        try await db.bulkDocs([["_id": "d", "_rev": "1-ffff", "other": true]], newEdits: false)
+        try await db.put(["_id": "empty"])
+        let optionSets = [
+            GetOptions(), GetOptions(revs: true, revsInfo: true, conflicts: true, localSeq: true),
+            GetOptions(rev: first.rev, attachments: true), GetOptions(attsSince: [first.rev]),
+        ]
+        for options in optionSets {
+            let text = try await db.documentText("d", options: options)
+            #expect(text == (try await db.get("d", options: options)).serializedBytes())
+        }
+        let empty = try await db.documentText("empty", options: GetOptions())
+        #expect(try JSON(parsing: empty) == (try await db.get("empty")))
+        #expect(empty == (try await db.get("empty")).serializedBytes())
+        await #expect(throws: PouchError.notFound("missing")) {
+            try await db.documentText("none", options: GetOptions())
+        }
+    }
+}

@@ -64,6 +64,9 @@ enum IncomingAttachment: Sendable {
 
 /// What a revision records about one of its attachments; the body itself
 /// is stored once per digest.
+///
+/// Limitation: bodies are stored as given, never gzip-encoded, so no
+/// `encoding` or `encoded_length` is reported (`att_encoding_info`).
 struct AttachmentInfo: Sendable, Equatable {
     var name: String
     var contentType: String

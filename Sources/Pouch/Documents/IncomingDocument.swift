@@ -111,8 +111,23 @@ struct IncomingDocument: Sendable {
         return history
     }
 
-    /// The body's JSON text, as stored.
-    var bodyBytes: [UInt8] { JSON.object(body).serializedBytes() }
+    /// The body's JSON text, as stored (computed once by `prepare(hashing:)`).
+    var bodyBytes: [UInt8] { preparedBody ?? JSON.object(body).serializedBytes() }
+
+    private var preparedBody: [UInt8]?
+    /// The revision this edit makes when its parent is `rev`, computed
+    /// ahead of the write (none when the document has attachments).
+    private(set) var predictedRevision: RevisionID?
+
+    /// Serialises the body and hashes the edit's revision ahead of the
+    /// write, so the writer only checks the parent is the one assumed.
+    mutating func prepare(hashing: Bool) {
+        let body = JSON.object(self.body).serializedBytes()
+        preparedBody = body
+        guard hashing, attachments == nil, !isLocal else { return }
+        predictedRevision = RevisionID.next(
+            after: rev, isDeleted: isDeleted, body: body, attachmentDigests: [])
+    }
 
     /// Whether the id names a `_local` document.
     var isLocal: Bool { id.map(DocumentID.isLocal) ?? false }

@@ -28,7 +28,7 @@ extension Database {
     public func getAttachment(
         docID: String, name: String, rev: RevisionID?
     ) async throws -> AttachmentData {
-        try await read { store in
+        try await read(short: true) { store in
             try store.attachment(docID: docID, name: name, rev: rev)
         }
     }

@@ -12,7 +12,16 @@ extension Database {
             }
             return doc
         }
-        return try await read { store in try store.get(id, options: options) }
+        return try await read(short: true) { store in try store.get(id, options: options) }
+    }
+
+    /// The JSON text of `get(id, options:)`, made around the stored body
+    /// bytes without parsing them, for servers that send it as is.
+    package func documentText(_ id: String, options: GetOptions) async throws -> [UInt8] {
+        if DocumentID.isLocal(id) { return try await get(id, options: options).serializedBytes() }
+        return try await read(short: true) { store in
+            try store.getText(id, options: options)
+        }
     }
 
     /// The winning revision of a document.
@@ -32,7 +41,7 @@ extension Database {
     public func openRevisions(
         _ id: String, revisions: OpenRevisions, options: GetOptions
     ) async throws -> [OpenRevisionResult] {
-        try await read { store in
+        try await read(short: true) { store in
             try store.openRevisions(id, revisions: revisions, options: options)
         }
     }
@@ -87,11 +96,15 @@ extension Database {
     /// are answered. Invalid documents (bad id, member or rev) fail the
     /// whole call before anything is written.
     public func bulkDocs(_ docs: [JSON], newEdits: Bool) async throws -> [BulkDocsResult] {
-        var incoming: [IncomingDocument] = []
-        incoming.reserveCapacity(docs.count)
-        for doc in docs { incoming.append(try IncomingDocument(doc)) }
-        let prepared = incoming
-        return try await write { store in try store.bulkDocs(prepared, newEdits: newEdits) }
+        guard docs.count >= 2 * Database.preparedChunkSize else {
+            let prepared = try PreparedBatch.prepare(docs[...], hashing: newEdits).get()
+            return try await write { store in try store.bulkDocs(prepared, newEdits: newEdits) }
+        }
+        let batch = PreparedBatch(
+            docs, chunkSize: Database.preparedChunkSize, hashing: newEdits)
+        return try await write { store in
+            try store.bulkDocs(chunks: batch.count, chunk: batch.chunk, newEdits: newEdits)
+        }
     }
 
     /// Documents at given revisions with their histories, after CouchDB's
@@ -99,7 +112,9 @@ extension Database {
     public func bulkGet(
         _ requests: [BulkGetRequest], options: BulkGetOptions
     ) async throws -> [BulkGetResult] {
-        try await read { store in try store.bulkGet(requests, options: options) }
+        try await read(short: requests.count <= 100) { store in
+            try store.bulkGet(requests, options: options)
+        }
     }
 
     /// For each id, the given revisions this database lacks, after
@@ -107,7 +122,7 @@ extension Database {
     public func revsDiff(
         _ revisions: [String: [RevisionID]]
     ) async throws -> [String: RevsDiffResult] {
-        try await read { store in try store.revsDiff(revisions) }
+        try await read(short: revisions.count <= 100) { store in try store.revsDiff(revisions) }
     }
 
     /// Lists documents by id, after CouchDB's `_all_docs`: ids in raw UTF-8
@@ -116,6 +131,9 @@ extension Database {
     public func allDocs(_ options: AllDocsOptions) async throws -> AllDocsResponse {
         try await read { store in try store.allDocs(options) }
     }
+
+    /// How many documents of a large bulk write are prepared together.
+    static let preparedChunkSize = 200
 
     private func writeOne(_ doc: IncomingDocument) async throws -> WriteResult {
         try await write { store in try store.writeEdits([doc]).first!.get() }

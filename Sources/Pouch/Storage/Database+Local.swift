@@ -3,7 +3,7 @@ extension Database {
     /// Local documents are never replicated and never appear in all docs,
     /// changes or revs diff, as in CouchDB.
     public func localDocument(_ id: String) async throws -> JSON? {
-        try await read { store in try store.localDocument(id) }
+        try await read(short: true) { store in try store.localDocument(id) }
     }
 
     /// Writes a `_local` document, after CouchDB 3: the new revision is

@@ -2,7 +2,7 @@ extension Database {
     /// How many revisions of history each document keeps, after CouchDB's
     /// `GET /db/_revs_limit` (1000 by default).
     public func revsLimit() async throws -> Int {
-        try await read { store in try store.counters().revsLimit }
+        try await read(short: true) { store in try store.counters().revsLimit }
     }
 
     /// Sets the revs limit, after CouchDB's `PUT /db/_revs_limit`; documents
@@ -15,7 +15,7 @@ extension Database {
     /// How many purge records the database keeps, after CouchDB's
     /// `_purged_infos_limit` (1000 by default).
     public func purgedInfosLimit() async throws -> Int {
-        try await read { store in try store.counters().purgedInfosLimit }
+        try await read(short: true) { store in try store.counters().purgedInfosLimit }
     }
 
     /// Sets the purged infos limit, after CouchDB's

@@ -20,8 +20,8 @@ public final class Database: ReplicationPeer, Sendable {
     public let path: String?
 
     let writer: SerialQueue<DocumentStore>
-    private let readers: [SerialQueue<DocumentStore>]
-    private let nextReader = Atomic<Int>(0)
+    /// The reader connections; `nil` in memory, where the writer reads.
+    private let readers: ReaderPool?
     private let isDestroyed = Atomic<Bool>(false)
     let observers = CommitObservers()
 
@@ -36,8 +36,10 @@ public final class Database: ReplicationPeer, Sendable {
         try self.init(name: name, identity: url.path, location: url.path, isMemory: false)
     }
 
-    /// A new, empty database held in memory and gone when released. Each
-    /// call makes a distinct database, whatever the name.
+    /// A new, empty database held in memory and gone when released.
+    ///
+    /// Limitation: each call makes a distinct database, whatever the name;
+    /// unlike PouchDB's memory adapter, two with one name share nothing.
     public static func inMemory(name: String) throws -> Database {
         let unique = "file:pouch-\(UUID().uuidString)?mode=memory&cache=private"
         return try Database(
@@ -50,42 +52,40 @@ public final class Database: ReplicationPeer, Sendable {
         self.path = isMemory ? nil : location
         let store = try DocumentStore.open(location: location, isWriter: true, isMemory: isMemory)
         writer = SerialQueue(label: "pouch.writer.\(name)", resource: store)
-        var readers: [SerialQueue<DocumentStore>] = []
+        var stores: [DocumentStore] = []
         if !isMemory {
-            for index in 0..<Database.readerCount {
-                let reader = try DocumentStore.open(
-                    location: location, isWriter: false, isMemory: false)
-                readers.append(SerialQueue(label: "pouch.reader\(index).\(name)", resource: reader))
+            for _ in 0..<Database.readerCount {
+                stores.append(
+                    try DocumentStore.open(location: location, isWriter: false, isMemory: false))
             }
         }
-        self.readers = readers
+        readers = isMemory ? nil : ReaderPool(stores)
         Logger.storage.debug("opened \(identity)")
+    }
+
+    deinit {
+        observers.finishAll()
     }
 
     // MARK: Running work
 
     /// Runs `work` in one read transaction on a reader connection (the
-    /// writer's for an in-memory database).
+    /// writer's for an in-memory database). A `short` read runs on the
+    /// calling thread; others on a dispatch thread.
     func read<T: Sendable>(
-        _ work: @escaping @Sendable (DocumentStore) throws -> T
-    ) async throws
-        -> T
-    {
+        short: Bool = false, _ work: @escaping @Sendable (DocumentStore) throws -> T
+    ) async throws -> T {
         try checkOpen()
-        let queue: SerialQueue<DocumentStore>
-        if readers.isEmpty {
-            queue = writer
-        } else {
-            let index = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
-            queue = readers[index % readers.count]
-        }
-        return try await queue.run { store in
+        let transaction = { @Sendable (store: DocumentStore) throws -> T in
             try store.connection.transaction(immediate: false) { () throws(PouchError) in
                 do { return try work(store) } catch let error as PouchError { throw error } catch {
                     throw PouchError(.internalError, "\(error)", status: 500)
                 }
             }
         }
+        guard let readers else { return try await writer.run(transaction) }
+        if short { return try readers.withReader(transaction) }
+        return try await readers.offloaded(transaction)
     }
 
     /// Runs `work` on the writer connection, then tells observers the new
@@ -116,7 +116,7 @@ public final class Database: ReplicationPeer, Sendable {
     /// document counts, the update sequence (an integer) and sizes.
     public func info() async throws -> DatabaseInfo {
         let name = self.name
-        return try await read { store in
+        return try await read(short: true) { store in
             let counters = try store.counters()
             let sizes = try store.sizes()
             // Limitation: `external` reports the bytes of pages in use, not

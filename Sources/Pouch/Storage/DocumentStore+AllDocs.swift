@@ -9,6 +9,16 @@ extension DocumentStore {
             return AllDocsResponse(
                 totalRows: counters.docCount, offset: 0, rows: rows, updateSeq: updateSeq)
         }
+        if let start = options.startKey, let end = options.endKey,
+            options.descending
+                ? start.utf8.lexicographicallyPrecedes(end.utf8)
+                : end.utf8.lexicographicallyPrecedes(start.utf8)
+        {
+            throw PouchError(
+                .init("query_parse_error"),
+                "No rows can match your key range, reverse your start_key and end_key "
+                    + "or set descending=true", status: 400)
+        }
         let (rows, offset) = try rangeRows(options)
         return AllDocsResponse(
             totalRows: counters.docCount, offset: offset, rows: rows, updateSeq: updateSeq)
@@ -83,6 +93,9 @@ extension DocumentStore {
 
     /// One row per key, in order: live, deleted (`value.deleted`, no doc)
     /// or `not_found`.
+    ///
+    /// Limitation: `descending` is ignored with `keys`, and the response's
+    /// offset is 0.
     private func rows(
         forKeys keys: [String], options: AllDocsOptions
     ) throws(PouchError)

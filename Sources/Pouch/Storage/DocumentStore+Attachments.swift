@@ -35,6 +35,9 @@ extension DocumentStore {
 
     /// For a replicated revision with stubs: the attachments of its nearest
     /// held ancestors, nearest first, until every stub's name is found.
+    ///
+    /// Limitation: a stub is found only among the same document's held
+    /// ancestors; a body held only by another document is `missing_stub`.
     func heldAttachments(
         for incoming: [IncomingAttachment]?, history: ArraySlice<RevisionID>,
         existing: DocumentRecord?

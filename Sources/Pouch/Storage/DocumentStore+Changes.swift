@@ -14,22 +14,22 @@ extension DocumentStore {
             return ChangesResponse(results: [], lastSeq: .int(current), pending: 0)
         }
         let ascending = !options.descending
-        let sql =
-            ascending
-            ? "SELECT doc, id, seq, tree FROM docs WHERE seq > ? ORDER BY seq ASC"
-            : "SELECT doc, id, seq, tree FROM docs ORDER BY seq DESC"
-        let statement = try connection.statement(sql)
-        defer { statement.reset() }
-        if ascending { try statement.bind(1, since) }
+        var rows = try changedDocuments(options, since: since)
+        defer { rows.finish() }
         var results: [Change] = []
         var limited = false
-        while try statement.step() {
+        while let doc = try rows.next() {
             if let limit = options.limit, results.count >= limit {
                 limited = true
                 break
             }
-            if let change = try change(from: statement, options: options, matches: matches) {
+            if let change = try change(of: doc, options: options, matches: matches) {
                 results.append(change)
+            }
+            // As CouchDB, a batch that reached its limit ends at its last row.
+            if let limit = options.limit, results.count >= limit {
+                limited = true
+                break
             }
         }
         return try finish(results, limited: limited, ascending: ascending, current: current)
@@ -53,14 +53,10 @@ extension DocumentStore {
     }
 
     private func change(
-        from statement: Statement, options: ChangesOptions,
+        of doc: DocumentRecord, options: ChangesOptions,
         matches: (Change, () throws -> JSON) throws -> Bool
     ) throws -> Change? {
-        let id = statement.string(1)
-        if case .docIDs(let ids) = options.filter, !ids.contains(id) { return nil }
-        let tree = try RevisionTree(encoded: statement.bytes(3) ?? [])
-        let doc = DocumentRecord(
-            key: statement.int64(0), id: id, seq: statement.int64(2), tree: tree)
+        let (id, tree) = (doc.id, doc.tree)
         guard let winner = doc.winner else { return nil }
         var change = Change(
             id: id, seq: .int(doc.seq),
@@ -77,5 +73,61 @@ extension DocumentStore {
         guard try matches(change, body) else { return nil }
         if options.includeDocs { change.doc = try body() }
         return change
+    }
+}
+
+/// The documents a changes batch walks, in sequence order: a scan of the
+/// sequence index, or (for a `doc_ids` filter) a lookup of each id.
+struct ChangedDocuments {
+    private let statement: Statement?
+    private var listed: IndexingIterator<[DocumentRecord]>
+
+    init(scanning statement: Statement) {
+        self.statement = statement
+        self.listed = [].makeIterator()
+    }
+
+    init(listing documents: [DocumentRecord]) {
+        self.statement = nil
+        self.listed = documents.makeIterator()
+    }
+
+    /// Ends a scan, releasing its read snapshot.
+    func finish() {
+        statement?.reset()
+    }
+
+    mutating func next() throws(PouchError) -> DocumentRecord? {
+        guard let statement else { return listed.next() }
+        guard try statement.step() else { return nil }
+        let tree = try RevisionTree(encoded: statement.bytes(3) ?? [])
+        return DocumentRecord(
+            key: statement.int64(0), id: statement.string(1), seq: statement.int64(2), tree: tree)
+    }
+}
+
+extension DocumentStore {
+    /// The rows of a changes batch; the caller calls `finish()` after.
+    func changedDocuments(
+        _ options: ChangesOptions, since: Int64
+    ) throws(PouchError) -> ChangedDocuments {
+        let ascending = !options.descending
+        if case .docIDs(let ids) = options.filter {
+            var documents: [DocumentRecord] = []
+            for id in Set(ids) {
+                guard let doc = try document(id), !ascending || doc.seq > since else { continue }
+                documents.append(doc)
+            }
+            documents.sort { ascending ? $0.seq < $1.seq : $0.seq > $1.seq }
+            return ChangedDocuments(listing: documents)
+        }
+        let sql =
+            ascending
+            ? "SELECT doc, id, seq, tree FROM docs WHERE seq > ? ORDER BY seq ASC"
+            : "SELECT doc, id, seq, tree FROM docs ORDER BY seq DESC"
+        let statement = try connection.statement(sql)
+        statement.reset()
+        if ascending { try statement.bind(1, since) }
+        return ChangedDocuments(scanning: statement)
     }
 }

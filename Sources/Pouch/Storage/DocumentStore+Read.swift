@@ -3,20 +3,34 @@ extension DocumentStore {
     /// `GET /db/doc`: `not_found` `deleted` when the winner is a tombstone
     /// and no `rev` is asked, `missing` when the revision's body is not held.
     func get(_ id: String, options: GetOptions) throws(PouchError) -> JSON {
-        guard let doc = try document(id) else { throw PouchError.notFound("missing") }
-        let rev: RevisionID
-        if let asked = options.rev {
-            rev = asked
-        } else {
-            guard let winner = doc.winner, !doc.tree.isDeleted(winner) else {
-                throw PouchError.notFound("deleted")
-            }
-            rev = winner
-        }
+        let (doc, rev) = try target(id, options: options)
         guard let json = try render(doc, rev: rev, options: options) else {
             throw PouchError.notFound("missing")
         }
         return json
+    }
+
+    /// `get` as JSON text, around the stored body bytes.
+    func getText(_ id: String, options: GetOptions) throws(PouchError) -> [UInt8] {
+        let (doc, rev) = try target(id, options: options)
+        guard let text = try renderText(doc, rev: rev, options: options) else {
+            throw PouchError.notFound("missing")
+        }
+        return text
+    }
+
+    /// The document and the revision a `get` reads.
+    private func target(
+        _ id: String, options: GetOptions
+    ) throws(PouchError)
+        -> (DocumentRecord, RevisionID)
+    {
+        guard let doc = try document(id) else { throw PouchError.notFound("missing") }
+        if let asked = options.rev { return (doc, asked) }
+        guard let winner = doc.winner, !doc.tree.isDeleted(winner) else {
+            throw PouchError.notFound("deleted")
+        }
+        return (doc, winner)
     }
 
     /// Several revisions at once, after CouchDB's `open_revs`.

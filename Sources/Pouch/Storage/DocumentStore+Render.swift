@@ -27,6 +27,42 @@ extension DocumentStore {
         return .object(object)
     }
 
+    /// The JSON text of `render`, built around the stored body bytes
+    /// without parsing them: what an HTTP response sends.
+    func renderText(
+        _ doc: DocumentRecord, rev: RevisionID, options: GetOptions
+    ) throws(PouchError) -> [UInt8]? {
+        guard doc.tree.contains(rev), let record = try revision(rev, of: doc.key),
+            let body = record.body, body.first == UInt8(ascii: "{"), body.count >= 2
+        else { return nil }
+        var output: [UInt8] = []
+        output.reserveCapacity(body.count + 96)
+        output.append(contentsOf: #"{"_id":"#.utf8)
+        JSON.string(doc.id).serialize(into: &output)
+        output.append(contentsOf: #","_rev":"#.utf8)
+        JSON.string(rev.description).serialize(into: &output)
+        if body.count > 2 {
+            output.append(UInt8(ascii: ","))
+            output.append(contentsOf: body[1..<(body.count - 1)])
+        }
+        var extra = JSONObject()
+        if record.isDeleted { extra.appendUnchecked("_deleted", true) }
+        try appendMeta(doc, rev: rev, options: options, to: &extra)
+        if !record.attachments.isEmpty {
+            let attachments = try renderAttachments(
+                record.attachments, doc: doc, rev: rev, options: options)
+            extra.appendUnchecked("_attachments", attachments)
+        }
+        for (key, value) in extra {
+            output.append(UInt8(ascii: ","))
+            JSON.string(key).serialize(into: &output)
+            output.append(UInt8(ascii: ":"))
+            value.serialize(into: &output)
+        }
+        output.append(UInt8(ascii: "}"))
+        return output
+    }
+
     private func appendBody(_ body: [UInt8], to object: inout JSONObject) throws(PouchError) {
         guard case .object(let members)? = try? JSON(parsing: body) else {
             throw PouchError.storage("a stored document body is unreadable")

@@ -11,29 +11,49 @@ extension DocumentStore {
     ) throws(PouchError)
         -> [BulkDocsResult]
     {
+        try bulkDocs(chunks: 1, chunk: { _ in docs }, newEdits: newEdits)
+    }
+
+    /// `bulkDocs` over documents handed over in chunks, in order; a chunk
+    /// that throws (an invalid document) rolls the whole batch back.
+    func bulkDocs(
+        chunks: Int, chunk: (Int) throws(PouchError) -> [IncomingDocument], newEdits: Bool
+    ) throws(PouchError) -> [BulkDocsResult] {
         try write { () throws(PouchError) in
             let original = try counters()
             var counters = original
             var results: [BulkDocsResult] = []
-            results.reserveCapacity(newEdits ? docs.count : 0)
-            for doc in docs {
-                let id = doc.id ?? DocumentID.generate()
-                do throws(PouchError) {
-                    if doc.isLocal {
-                        let rev = try putLocal(doc, id: id)
-                        if newEdits { results.append(BulkDocsResult(id: id, rev: rev)) }
-                    } else if newEdits {
-                        let rev = try writeEdit(doc, id: id, counters: &counters)
-                        results.append(BulkDocsResult(id: id, rev: rev))
-                    } else {
-                        try writeReplicated(doc, id: id, counters: &counters)
+            for index in 0..<chunks {
+                for doc in try chunk(index) {
+                    if let result = try write(doc, newEdits: newEdits, counters: &counters) {
+                        results.append(result)
                     }
-                } catch  where error.status < 500 {
-                    results.append(BulkDocsResult(id: id, error: error))
                 }
             }
             try save(counters, over: original)
             return results
+        }
+    }
+
+    /// Writes one document of a batch: its result, `nil` for a replicated
+    /// one that succeeded. Errors below 500 are the document's own.
+    private func write(
+        _ doc: IncomingDocument, newEdits: Bool, counters: inout Counters
+    ) throws(PouchError) -> BulkDocsResult? {
+        let id = doc.id ?? DocumentID.generate()
+        do throws(PouchError) {
+            if doc.isLocal {
+                let rev = try putLocal(doc, id: id)
+                return newEdits ? BulkDocsResult(id: id, rev: rev) : nil
+            } else if newEdits {
+                let rev = try writeEdit(doc, id: id, counters: &counters)
+                return BulkDocsResult(id: id, rev: rev)
+            } else {
+                try writeReplicated(doc, id: id, counters: &counters)
+                return nil
+            }
+        } catch  where error.status < 500 {
+            return BulkDocsResult(id: id, error: error)
         }
     }
 
@@ -55,9 +75,14 @@ extension DocumentStore {
             newEdits: true)
 
         let body = doc.bodyBytes
-        let rev = RevisionID.next(
-            after: parent, isDeleted: doc.isDeleted, body: body,
-            attachmentDigests: attachments.map(\.digest))
+        let rev: RevisionID
+        if let predicted = doc.predictedRevision, parent == doc.rev {
+            rev = predicted
+        } else {
+            rev = RevisionID.next(
+                after: parent, isDeleted: doc.isDeleted, body: body,
+                attachmentDigests: attachments.map(\.digest))
+        }
         var tree = existing?.tree ?? RevisionTree()
         guard !tree.contains(rev) else { throw PouchError.conflict() }
         tree.insert(rev, parent: parent, isDeleted: doc.isDeleted)
@@ -117,13 +142,17 @@ extension DocumentStore {
     ) throws(PouchError) {
         var tree = tree
         let stemmed = tree.stem(to: counters.revsLimit)
+        guard let winner = tree.winner else {
+            throw PouchError.storage("a document without revisions cannot be saved")
+        }
+        let isDeleted = tree.isDeleted(winner)
         counters.updateSeq += 1
         let updated = DocumentRecord(
             key: existing?.key ?? 0, id: id, seq: counters.updateSeq, tree: tree)
-        let key = try save(updated, isNew: existing == nil)
+        let key = try save(updated, winner: winner, isDeleted: isDeleted, isNew: existing == nil)
         try saveRevision(rev, of: key, record: record)
         if existing != nil, !stemmed.isEmpty { try deleteRevisions(stemmed, of: key) }
-        counters.count(before: existing.map(\.isDeleted), after: updated.isDeleted)
+        counters.count(before: existing.map(\.isDeleted), after: isDeleted)
         try indexDocument(DocumentRecord(key: key, id: id, seq: updated.seq, tree: tree))
     }
 }

@@ -24,6 +24,10 @@ final class DocumentStore {
         if !isMemory {
             if isWriter { try connection.execute("PRAGMA journal_mode = WAL") }
             try connection.execute("PRAGMA synchronous = NORMAL")
+            // Reads of the main file go through a memory map (no read
+            // system call per page); each connection caches up to 8 MB.
+            try connection.execute("PRAGMA mmap_size = 268435456")
+            try connection.execute("PRAGMA cache_size = -8192")
         }
         try connection.execute("PRAGMA foreign_keys = OFF")
         if isWriter { try Schema.migrate(connection) }
@@ -132,6 +136,14 @@ extension DocumentStore {
         guard let winner = record.winner else {
             throw PouchError.storage("a document without revisions cannot be saved")
         }
+        return try save(
+            record, winner: winner, isDeleted: record.tree.isDeleted(winner), isNew: isNew)
+    }
+
+    /// Inserts or updates a document's row, its winner already known.
+    func save(
+        _ record: DocumentRecord, winner: RevisionID, isDeleted: Bool, isNew: Bool
+    ) throws(PouchError) -> Int64 {
         let sql =
             isNew
             ? "INSERT INTO docs (seq, winner, deleted, tree, id) VALUES (?, ?, ?, ?, ?)"
@@ -139,7 +151,7 @@ extension DocumentStore {
         let statement = try connection.statement(sql)
         try statement.bind(1, record.seq)
         try statement.bind(2, winner.description)
-        try statement.bind(3, record.tree.isDeleted(winner))
+        try statement.bind(3, isDeleted)
         try statement.bind(4, blob: record.tree.encoded())
         if isNew { try statement.bind(5, record.id) } else { try statement.bind(5, record.key) }
         try statement.run()

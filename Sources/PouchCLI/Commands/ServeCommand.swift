@@ -29,11 +29,11 @@ struct ServeCommand: Command {
             atPath: data, withIntermediateDirectories: true)
         if ProcessInfo.processInfo.environment["POUCH_LOG"] == nil { Log.level = .info }
         let server = try PouchServer(configuration: configuration)
-        let signals = stopOnSignals(server)
+        let signals = CancelOnInterrupt { server.stop() }
+        defer { signals.cancel() }
         try await server.start()
         terminal.print("listening on http://\(configuration.host):\(server.port)")
         try await server.run()
-        signals.forEach { $0.cancel() }
     }
 
     private static func configuration(
@@ -52,16 +52,5 @@ struct ServeCommand: Command {
         return ServerConfiguration(
             dataDirectory: URL(fileURLWithPath: data), host: arguments.value("host") ?? "127.0.0.1",
             port: port, admin: admin)
-    }
-
-    /// Stops `server` on SIGINT or SIGTERM.
-    private static func stopOnSignals(_ server: PouchServer) -> [any DispatchSourceSignal] {
-        [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { server.stop() }
-            source.resume()
-            return source
-        }
     }
 }

@@ -1,0 +1,174 @@
+import Foundation
+import Pouch
+
+/// The options `replicate` and `sync` share.
+enum ReplicationArguments {
+    static let options: [OptionSpec] = [
+        .flag("live", "Keep replicating new changes until interrupted."),
+        .value("doc-ids", "A,B", "Only these document ids."),
+        .value("selector", "JSON", "Only documents matching this Mango selector."),
+        .value("filter", "DDOC/NAME", "A filter function of the source server."),
+        .value("query-params", "JSON", "Query parameters for --filter, as a JSON object."),
+        .value("batch-size", "N", "Changes per batch (default 100)."),
+        .flag("create-target", "Create a remote target database if missing."),
+        .flag("json", "Print a final JSON summary."),
+    ]
+
+    /// The replication options the command line asks for.
+    static func replicationOptions(_ arguments: ParsedArguments) throws -> ReplicationOptions {
+        var options = ReplicationOptions(
+            live: arguments.flag("live"), retry: arguments.flag("live"))
+        if let size = try arguments.integer("batch-size") {
+            guard size > 0 else { throw UsageError("--batch-size must be positive") }
+            options.batchSize = size
+        }
+        options.filter = try filter(arguments)
+        return options
+    }
+
+    private static func filter(_ arguments: ParsedArguments) throws -> ChangesFilter {
+        let chosen = ["doc-ids", "selector", "filter"].filter { arguments.value($0) != nil }
+        guard chosen.count <= 1 else {
+            throw UsageError("choose one of --doc-ids, --selector and --filter")
+        }
+        if let ids = arguments.list("doc-ids") { return .docIDs(ids) }
+        if let selector = try arguments.json("selector") {
+            guard selector.objectValue != nil else {
+                throw UsageError("--selector must be an object")
+            }
+            return .selector(selector)
+        }
+        guard let name = arguments.value("filter") else {
+            if arguments.value("query-params") != nil {
+                throw UsageError("--query-params needs --filter")
+            }
+            return .none
+        }
+        return .server(name: name, queryParameters: try queryParameters(arguments))
+    }
+
+    private static func queryParameters(_ arguments: ParsedArguments) throws -> [String: String] {
+        guard let json = try arguments.json("query-params") else { return [:] }
+        guard let object = json.objectValue else {
+            throw UsageError("--query-params must be a JSON object")
+        }
+        var parameters: [String: String] = [:]
+        for (key, value) in object { parameters[key] = value.stringValue ?? value.serialized() }
+        return parameters
+    }
+
+    /// CouchDB's replication summary fields plus the elapsed seconds.
+    static func summary(_ result: ReplicationResult) -> JSON {
+        let seconds = result.endTime.timeIntervalSince(result.startTime)
+        return [
+            "ok": true, "docs_read": .int(Int64(result.docsRead)),
+            "docs_written": .int(Int64(result.docsWritten)),
+            "doc_write_failures": .int(Int64(result.docWriteFailures)),
+            "last_seq": result.lastSeq ?? .null,
+            "seconds": .double((seconds * 1000).rounded() / 1000),
+        ]
+    }
+
+    /// A one-line human summary.
+    static func sentence(_ label: String, _ result: ReplicationResult) -> String {
+        let seconds = result.endTime.timeIntervalSince(result.startTime)
+        return "\(label): \(result.docsRead) read, \(result.docsWritten) written, "
+            + "\(result.docWriteFailures) failed in " + String(format: "%.2f s", seconds)
+    }
+}
+
+/// `pouch replicate SOURCE TARGET`: one replication, CouchDB's protocol.
+struct ReplicateCommand: Command {
+    static let spec = CommandSpec(
+        name: "replicate", summary: "Replicate from one database to another.",
+        arguments: [
+            ArgumentSpec(name: "SOURCE", help: "A file path or an http(s) URL."),
+            ArgumentSpec(name: "TARGET", help: "A file path or an http(s) URL."),
+        ],
+        options: ReplicationArguments.options)
+
+    static func run(_ arguments: ParsedArguments, terminal: Terminal) async throws {
+        let options = try ReplicationArguments.replicationOptions(arguments)
+        let create = arguments.flag("create-target")
+        let source = try await DatabaseLocation(arguments.positionals[0]).openPeer(create: false)
+        let target = try await DatabaseLocation(arguments.positionals[1]).openPeer(create: create)
+        let replication = Replication(source: source, target: target, options: options)
+        let signal = CancelOnInterrupt { replication.cancel() }
+        defer { signal.cancel() }
+        let progress = Task { await show(replication.events, terminal) }
+        let result = try await replication.run()
+        progress.cancel()
+        terminal.endProgress()
+        if arguments.flag("json") {
+            terminal.print(ReplicationArguments.summary(result).serialized())
+        } else {
+            terminal.print(ReplicationArguments.sentence("replicated", result))
+        }
+    }
+
+    static func show(_ events: AsyncStream<ReplicationEvent>, _ terminal: Terminal) async {
+        for await event in events {
+            switch event {
+            case .change(let progress):
+                let total = progress.pending.map { $0 + progress.docsRead }
+                terminal.progress("replicating", done: progress.docsRead, total: total)
+            case .denied(let id, let error):
+                terminal.endProgress()
+                terminal.printError("denied \(id): \(error.code.rawValue): \(error.reason)")
+            case .paused(let error?):
+                terminal.endProgress()
+                terminal.printError("retrying after \(error.code.rawValue): \(error.reason)")
+            default:
+                break
+            }
+        }
+    }
+}
+
+/// `pouch sync LOCAL REMOTE`: both directions, live, until interrupted (or
+/// once each way without `--live`).
+struct SyncCommand: Command {
+    static let spec = CommandSpec(
+        name: "sync", summary: "Replicate both ways between a local and a remote database.",
+        arguments: [
+            ArgumentSpec(name: "LOCAL", help: "A file path or an http(s) URL."),
+            ArgumentSpec(name: "REMOTE", help: "A file path or an http(s) URL."),
+        ],
+        options: ReplicationArguments.options)
+
+    static func run(_ arguments: ParsedArguments, terminal: Terminal) async throws {
+        var options = try ReplicationArguments.replicationOptions(arguments)
+        let create = arguments.flag("create-target")
+        let local = try await DatabaseLocation(arguments.positionals[0]).openPeer(create: create)
+        let remote = try await DatabaseLocation(arguments.positionals[1]).openPeer(create: create)
+        let results: (push: ReplicationResult, pull: ReplicationResult)
+        if options.live {
+            let sync = Sync(local: local, remote: remote, options: options)
+            let signal = CancelOnInterrupt { sync.cancel() }
+            defer { signal.cancel() }
+            results = try await sync.run()
+        } else {
+            options.retry = false
+            let push = Replication(source: local, target: remote, options: options)
+            let pull = Replication(source: remote, target: local, options: options)
+            results = (try await push.run(), try await pull.run())
+        }
+        report(results, json: arguments.flag("json"), terminal)
+    }
+
+    private static func report(
+        _ results: (push: ReplicationResult, pull: ReplicationResult), json: Bool,
+        _ terminal: Terminal
+    ) {
+        if json {
+            let summary: JSON = [
+                "push": ReplicationArguments.summary(results.push),
+                "pull": ReplicationArguments.summary(results.pull),
+            ]
+            terminal.print(summary.serialized())
+        } else {
+            terminal.print(ReplicationArguments.sentence("pushed", results.push))
+            terminal.print(ReplicationArguments.sentence("pulled", results.pull))
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import Pouch
+
+/// An acknowledged write must survive the process being killed: the test
+/// runs this same test binary as a child that writes batches and prints
+/// `ACK n` after each `bulkDocs` returns, kills it with SIGKILL mid-stream,
+/// then checks every acknowledged batch is in the file.
+@Suite struct DurabilityTests {
+    static let childVariable = "POUCH_DURABILITY_CHILD_PATH"
+    static let batchSize = 200
+
+    static var isChild: Bool { ProcessInfo.processInfo.environment[childVariable] != nil }
+
+    /// The test binary, when this process is one that can be run again.
+    static var testBinary: URL? {
+        guard let path = CommandLine.arguments.first, path.hasSuffix(".xctest"),
+            FileManager.default.isExecutableFile(atPath: path)
+        else { return nil }
+        return URL(fileURLWithPath: path)
+    }
+
+    @Test(.enabled(if: isChild))
+    func childWritesBatchesUntilKilled() async throws {
+        let path = try #require(ProcessInfo.processInfo.environment[Self.childVariable])
+        let db = try Database(path: path)
+        for batch in 0..<100_000 {
+            let docs: [JSON] = (0..<Self.batchSize).map {
+                ["_id": .string("b\(batch)-\($0)"), "batch": .int(Int64(batch))]
+            }
+            try await db.bulkDocs(docs, newEdits: true)
+            FileHandle.standardOutput.write(Data("ACK \(batch)\n".utf8))
+        }
+    }
+
+    @Test(.enabled(if: !isChild && testBinary != nil))
+    func acknowledgedWritesSurviveSIGKILL() async throws {
+        let temporary = try TemporaryDatabase(name: "durable")
+        let process = Process()
+        process.executableURL = Self.testBinary
+        process.arguments = [
+            "--testing-library", "swift-testing", "--filter", "childWritesBatchesUntilKilled",
+        ]
+        var environment = ProcessInfo.processInfo.environment
+        environment[Self.childVariable] = temporary.path
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let pid = process.processIdentifier
+        DispatchQueue.global().asyncAfter(deadline: .now() + 120) { kill(pid, SIGKILL) }
+
+        let acknowledged = Self.readAcknowledgements(from: output, until: 15)
+        kill(pid, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+        #expect(acknowledged >= 15)
+
+        let reopened = try Database(path: temporary.path)
+        let keys = (0...max(acknowledged, 0)).flatMap { batch in
+            (0..<Self.batchSize).map { "b\(batch)-\($0)" }
+        }
+        let rows = try await reopened.allDocs(AllDocsOptions(keys: keys)).rows
+        #expect(rows.filter { $0.error != nil }.isEmpty)
+    }
+
+    /// The highest `ACK n` read once at least `target` arrived (or the
+    /// stream ended).
+    static func readAcknowledgements(from pipe: Pipe, until target: Int) -> Int {
+        var text = ""
+        var highest = -1
+        while highest < target {
+            let chunk = pipe.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+            for line in text.split(separator: "\n") where line.hasPrefix("ACK ") {
+                highest = max(highest, Int(line.dropFirst(4)) ?? -1)
+            }
+            if let last = text.lastIndex(of: "\n") {
+                text = String(text[text.index(after: last)...])
+            }
+        }
+        return highest
+    }
+}

@@ -126,8 +126,9 @@ final class RawHTTPClient {
         let last = buffer.count - pattern.count
         while index <= last {
             if buffer[index] == pattern[0] && buffer[index + 1] == pattern[1]
-                && (pattern.count == 2 || (buffer[index + 2] == pattern[2]
-                    && buffer[index + 3] == pattern[3]))
+                && (pattern.count == 2
+                    || (buffer[index + 2] == pattern[2]
+                        && buffer[index + 3] == pattern[3]))
             {
                 return index
             }

@@ -11,9 +11,11 @@ enum ServerPhases {
         let server = try await BenchServer.start(settings, name: "server")
         defer { server.stop() }
         let port = server.port
-        let (_, loadSeconds) = try await BenchServer.bulkLoad(port, db: "bench", docs: settings.docs)
+        let (_, loadSeconds) = try await BenchServer.bulkLoad(
+            port, db: "bench", docs: settings.docs)
         var results = [
-            PhaseResult(name: "server _bulk_docs (1000/batch)", items: settings.docs,
+            PhaseResult(
+                name: "server _bulk_docs (1000/batch)", items: settings.docs,
                 seconds: loadSeconds)
         ]
         results.append(try await gets(port, docs: settings.docs, connections: 1))
@@ -24,8 +26,7 @@ enum ServerPhases {
 
     /// `count` random single-document GETs on each of `connections`
     /// keep-alive connections at once.
-    private static func gets(_ port: Int, docs: Int, connections: Int) async throws -> PhaseResult
-    {
+    private static func gets(_ port: Int, docs: Int, connections: Int) async throws -> PhaseResult {
         let perConnection = 10_000 / connections
         let (_, seconds) = try await measure {
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -74,7 +75,8 @@ enum BenchServer {
         let directory = URL(fileURLWithPath: settings.directory + "/\(name)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let server = try PouchServer(
-            configuration: ServerConfiguration(dataDirectory: directory, host: "127.0.0.1", port: 0))
+            configuration: ServerConfiguration(dataDirectory: directory, host: "127.0.0.1", port: 0)
+        )
         try await server.start()
         return server
     }

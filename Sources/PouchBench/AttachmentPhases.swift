@@ -9,7 +9,7 @@ enum AttachmentPhases {
     static let size = 100 * 1_048_576
 
     static func run(_ settings: PouchBench.Settings) async throws -> [PhaseResult] {
-        let database = try await Database(path: settings.directory + "/attachments.sqlite")
+        let database = try Database(path: settings.directory + "/attachments.sqlite")
         let writeResult: PhaseResult
         do {
             // The payload lives only in this scope, so the read below starts

@@ -22,7 +22,7 @@ enum ChangesPhases {
     static func filled(
         _ count: Int, _ settings: PouchBench.Settings, name: String
     ) async throws -> Database {
-        let database = try await Database(path: settings.directory + "/\(name).sqlite")
+        let database = try Database(path: settings.directory + "/\(name).sqlite")
         for start in stride(from: 0, to: count, by: 1000) {
             let batch = BenchDocuments.batch(start..<min(start + 1000, count))
             _ = try await database.bulkDocs(batch, newEdits: true)

@@ -26,7 +26,7 @@ enum ReplicationPhases {
         ]
         for (index, batchSize) in settings.batchSizes.enumerated() {
             let options = settings.replicationOptions(batchSize: batchSize)
-            let local = try await Database(
+            let local = try Database(
                 path: settings.directory + "/replica-\(index).sqlite")
             let remote = RemoteDatabase(url: url(port, "source"))
             results.append(

@@ -96,6 +96,11 @@ public final class PouchServer: Sendable {
     /// program whose only job is serving (such as `pouch serve`).
     public func run() async throws {
         try await start()
+        await waitUntilStopped()
+    }
+
+    /// Returns once `stop()` has been called (at once if it already was).
+    public func waitUntilStopped() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let stopped = stopWaiters.withLock { state in
                 if !state.stopped { state.waiters.append(continuation) }

@@ -77,7 +77,7 @@ import Testing
         #expect(firstSummary["fetched"]?.intValue == listed.count)
         let local = try Database(path: runner.path("local") + "/medic.sqlite")
         var ids: [String] = []
-        for row in try await local.allDocs().rows { ids.append(row.id) }
+        for row in try await local.allDocs().rows { ids.append(row.id ?? row.key) }
         #expect(ids.sorted() == listed.keys.sorted())
 
         let second = try await run(runner, arguments, environment: environment)

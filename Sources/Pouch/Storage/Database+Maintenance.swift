@@ -46,3 +46,17 @@ extension Database {
         try await write { store in try store.purge(revisions) }
     }
 }
+
+extension Database {
+    /// The rows of SQLite's `PRAGMA integrity_check` on the database file,
+    /// `["ok"]` when SQLite finds nothing wrong. Run on a connection that
+    /// knows Pouch's collations, which the indexes need to be checked.
+    package func integrityCheck() async throws -> [String] {
+        try await read { store in
+            let statement = try store.connection.statement("PRAGMA integrity_check")
+            var rows: [String] = []
+            while try statement.step() { rows.append(statement.string(0)) }
+            return rows
+        }
+    }
+}

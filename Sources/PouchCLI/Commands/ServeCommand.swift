@@ -33,7 +33,7 @@ struct ServeCommand: Command {
         defer { signals.cancel() }
         try await server.start()
         terminal.print("listening on http://\(configuration.host):\(server.port)")
-        try await server.run()
+        await server.waitUntilStopped()
     }
 
     private static func configuration(

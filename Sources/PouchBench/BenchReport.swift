@@ -29,6 +29,7 @@ struct BenchReport: Sendable {
         } else {
             Swift.print(textLine(phase))
         }
+        fflush(nil)  // each phase shows up at once when output is a file or pipe
     }
 
     private func textLine(_ phase: PhaseResult) -> String {

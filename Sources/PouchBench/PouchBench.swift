@@ -4,17 +4,25 @@ import Pouch
 /// `pouch-bench`: measures Pouch against floors taken in the same run.
 ///
 /// Run it in a release build: `swift run -c release pouch-bench [--docs N]
-/// [--json] [--phases a,b]`.
+/// [--large-docs N|0] [--batch-sizes a,b] [--json] [--phases a,b]`.
 @main
 struct PouchBench {
     struct Settings: Sendable {
         var docs = 100_000
+        /// The size for the find scaling check; `nil` (`--large-docs 0`) skips it.
+        var largeDocs: Int? = 1_000_000
+        /// The replicator batch sizes to try; the default is the replicator's.
+        var batchSizes = [ReplicationOptions().batchSize]
         var json = false
         var phases: Set<String>? = nil
         var directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("pouch-bench-\(getpid())").path
 
         func wants(_ phase: String) -> Bool { phases?.contains(phase) ?? true }
+
+        func replicationOptions(batchSize: Int) -> ReplicationOptions {
+            ReplicationOptions(batchSize: batchSize)
+        }
     }
 
     static func main() async {
@@ -33,6 +41,11 @@ struct PouchBench {
         }
     }
 
+    static var usage: String {
+        "usage: pouch-bench [--docs N] [--large-docs N|0] [--batch-sizes a,b] [--json]"
+            + " [--phases \(BenchPhases.groupNames)]"
+    }
+
     static func parse(_ arguments: [String]) throws -> Settings {
         var settings = Settings()
         var rest = arguments[...]
@@ -43,13 +56,24 @@ struct PouchBench {
                     throw BenchError("--docs needs a positive number")
                 }
                 settings.docs = value
+            case "--large-docs":
+                guard let value = rest.popFirst().flatMap(Int.init), value >= 0 else {
+                    throw BenchError("--large-docs needs a number (0 skips)")
+                }
+                settings.largeDocs = value > 0 ? value : nil
+            case "--batch-sizes":
+                let sizes = (rest.popFirst() ?? "").split(separator: ",").compactMap { Int($0) }
+                guard !sizes.isEmpty, sizes.allSatisfy({ $0 > 0 }) else {
+                    throw BenchError("--batch-sizes needs positive numbers, comma-separated")
+                }
+                settings.batchSizes = sizes
             case "--json":
                 settings.json = true
             case "--phases":
                 settings.phases = Set(
                     (rest.popFirst() ?? "").split(separator: ",").map(String.init))
             case "--help":
-                print("usage: pouch-bench [--docs N] [--json] [--phases \(BenchPhases.groupNames)]")
+                print(usage)
                 exit(0)
             default:
                 throw BenchError("unknown argument \(argument)")

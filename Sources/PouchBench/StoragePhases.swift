@@ -3,7 +3,11 @@ import Pouch
 
 enum BenchPhases {
     static let all: [BenchPhase] = [
-        BenchPhase(group: "storage", run: StoragePhases.run)
+        BenchPhase(group: "storage", run: StoragePhases.run),
+        BenchPhase(group: "changes", run: ChangesPhases.run),
+        BenchPhase(group: "attachments", run: AttachmentPhases.run),
+        BenchPhase(group: "server", run: ServerPhases.run),
+        BenchPhase(group: "replication", run: ReplicationPhases.run),
     ]
 
     static var groupNames: String { all.map(\.group).joined(separator: ",") }

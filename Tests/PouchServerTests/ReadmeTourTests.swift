@@ -40,3 +40,33 @@ import Testing
         #expect(try await remote.get("alice")["_rev"] == .string(second.rev.description))
     }
 }
+
+/// The Swift example of Docs/Attachments.md, run as written.
+@Suite struct AttachmentsPageExampleTests {
+    @Test func exampleRunsAsWritten() async throws {
+        let db = try Database.inMemory(name: "reports")
+        let xml = Data("<form/>".utf8).base64EncodedString()
+        let first = try await db.put([
+            "_id": "report-1", "form": "pregnancy",
+            "_attachments": [
+                "content": ["content_type": "application/xml", "data": .string(xml)]
+            ],
+        ])
+        let stub = try await db.get("report-1")["_attachments"]?["content"]
+        // MD5 of "<form/>", base64: computed independently with md5sum.
+        #expect(stub?["stub"] == true && stub?["length"] == 7 && stub?["revpos"] == 1)
+        #expect(stub?["digest"] == "md5-6AXJXLQlb3gnErBHUcjufA==")
+        let full = try await db.get("report-1", options: GetOptions(attachments: true))
+        #expect(full["_attachments"]?["content"]?["data"] == .string(xml))
+
+        let photo = Data([0xFF, 0xD8, 0xFF])
+        let second = try await db.putAttachment(
+            docID: "report-1", name: "photo.jpg", rev: first.rev, data: photo,
+            contentType: "image/jpeg")
+        let bytes = try await db.getAttachment(docID: "report-1", name: "photo.jpg", rev: nil)
+        #expect(bytes.data == photo && bytes.contentType == "image/jpeg")
+        try await db.removeAttachment(docID: "report-1", name: "photo.jpg", rev: second.rev)
+        let after = try await db.get("report-1")
+        #expect(after["_attachments"]?["photo.jpg"] == nil)
+    }
+}

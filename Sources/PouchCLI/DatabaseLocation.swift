@@ -24,6 +24,16 @@ enum DatabaseLocation: Sendable {
         }
     }
 
+    /// Opens a database that must already exist: a missing file is
+    /// `not_found`, as CouchDB answers for a missing database, instead of a
+    /// new empty one.
+    func openExisting() async throws -> any DocumentDatabase {
+        if case .file(let path) = self, !FileManager.default.fileExists(atPath: path) {
+            throw PouchError.notFound("Database does not exist: \(path)")
+        }
+        return try await open()
+    }
+
     /// Opens the database for replication, creating a remote one when asked.
     func openPeer(create: Bool) async throws -> any DocumentDatabase {
         switch self {

@@ -48,11 +48,12 @@ struct PouchMain {
             return 2
         } catch let error as PouchError {
             terminal.endProgress()
-            terminal.printError("\(error.code.rawValue): \(error.reason)")
+            let detail = error.cause.map { " (\($0))" } ?? ""
+            terminal.printError("\(error.code.rawValue): \(error.reason)\(detail)")
             return 1
         } catch {
             terminal.endProgress()
-            terminal.printError("error: \(error)")
+            terminal.printError("error: \((error as NSError).localizedDescription)")
             return 1
         }
     }

@@ -152,3 +152,36 @@ import Testing
         #expect(docs.map { $0["age"] } == [30, 40, 50, 60])
     }
 }
+
+/// Mistyped paths: read-only commands and replication sources never create
+/// an empty database in place of a missing one.
+@Suite struct MissingDatabaseTests {
+    @Test func readingAMissingFileIsNotFoundAndCreatesNothing() throws {
+        let runner = try CommandRunner()
+        defer { runner.remove() }
+        for arguments in [
+            ["get", "typo.sqlite", "x"], ["export", "typo.sqlite"], ["info", "typo.sqlite"],
+            ["replicate", "typo.sqlite", "copy.sqlite"],
+        ] {
+            let outcome = try runner.run(arguments)
+            #expect(outcome.status == 1, "\(arguments)")
+            #expect(outcome.errors == "not_found: Database does not exist: typo.sqlite\n")
+        }
+        #expect(!FileManager.default.fileExists(atPath: runner.path("typo.sqlite")))
+        #expect(!FileManager.default.fileExists(atPath: runner.path("copy.sqlite")))
+    }
+
+    @Test func demoRefusesAFolderItDidNotMake() throws {
+        let runner = try CommandRunner()
+        defer { runner.remove() }
+        try FileManager.default.createDirectory(
+            atPath: runner.path("mine"), withIntermediateDirectories: true)
+        let put = try runner.run(["put", "mine/medic.sqlite"], input: #"{"_id":"precious"}"#)
+        #expect(put.status == 0)
+        let demo = try runner.run(["demo", "--docs", "50", "--data", "mine"])
+        #expect(demo.status == 1)
+        #expect(demo.errors.hasPrefix("file_exists: "))
+        let kept = try runner.run(["get", "mine/medic.sqlite", "precious"])
+        #expect(kept.status == 0)
+    }
+}

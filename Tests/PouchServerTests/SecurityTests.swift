@@ -31,8 +31,12 @@ import Testing
             #expect(try create.json == expected)
             let delete = try await server.request("DELETE", "/db", authorization: .some(nil))
             #expect(delete.status == 401)
+            // CouchDB 3 lists databases to server admins only.
             let list = try await server.request("GET", "/_all_dbs", authorization: .some(nil))
-            #expect(list.status == 200)
+            #expect(list.status == 401)
+            #expect(try list.json == expected)
+            let user = try await server.request("GET", "/_all_dbs", authorization: .some(Self.bob))
+            #expect(user.status == 401)
         }
     }
 

@@ -114,9 +114,20 @@ public struct CHTDemo: Sendable {
 
     /// Removes what earlier runs left in the demo's files and recreates
     /// the folder.
+    /// A folder that holds anything else is refused, so a mistyped
+    /// `--data` never deletes a user's databases.
     private func prepareDirectory() throws {
         let files = FileManager.default
+        let marker = options.dataDirectory.appendingPathComponent(".pouch-demo").path
+        let existing = (try? files.contentsOfDirectory(atPath: options.dataDirectory.path)) ?? []
+        if !existing.isEmpty, !files.fileExists(atPath: marker) {
+            throw PouchError(
+                .fileExists,
+                "\(options.dataDirectory.path) is not empty and was not made by "
+                    + "pouch demo; choose another --data folder", status: 412)
+        }
         try files.createDirectory(at: options.dataDirectory, withIntermediateDirectories: true)
+        files.createFile(atPath: marker, contents: Data())
         for base in [medicPath, metaPath] {
             for suffix in ["", "-wal", "-shm"] { try? files.removeItem(atPath: base + suffix) }
         }

@@ -26,7 +26,7 @@ struct ChangesCommand: Command {
             try await follow(location, options, terminal)
             return
         }
-        let database = try await location.open()
+        let database = try await location.openExisting()
         let response = try await database.changes(options)
         if arguments.flag("json") {
             terminal.print(response.json.serialized())
@@ -35,10 +35,20 @@ struct ChangesCommand: Command {
         }
     }
 
+    /// Follows the feed until interrupted. A local file is polled, so
+    /// writes by other processes are seen too; a URL uses long polls.
     private static func follow(
         _ location: DatabaseLocation, _ options: ChangesOptions, _ terminal: Terminal
     ) async throws {
-        let database = try await location.open()
+        let database = try await location.openExisting()
+        let signal = CancelOnInterrupt { exit(0) }
+        defer { signal.cancel() }
+        if case .file = location, let local = database as? Database {
+            for try await change in PolledChangesFeed(peer: local, options: options) {
+                terminal.print(change.json.serialized())
+            }
+            return
+        }
         for try await change in database.liveChanges(options) {
             terminal.print(change.json.serialized())
         }

@@ -8,7 +8,7 @@ struct InfoCommand: Command {
         arguments: [ArgumentSpec(name: "DATABASE", help: "A file path or an http(s) URL.")])
 
     static func run(_ arguments: ParsedArguments, terminal: Terminal) async throws {
-        let database = try await DatabaseLocation(arguments.positionals[0]).open()
+        let database = try await DatabaseLocation(arguments.positionals[0]).openExisting()
         let info = try await database.info()
         terminal.print(info.json.serialized())
     }
@@ -31,7 +31,7 @@ struct GetCommand: Command {
         ])
 
     static func run(_ arguments: ParsedArguments, terminal: Terminal) async throws {
-        let database = try await DatabaseLocation(arguments.positionals[0]).open()
+        let database = try await DatabaseLocation(arguments.positionals[0]).openExisting()
         var options = GetOptions()
         if let rev = arguments.value("rev") { options.rev = try RevisionID(validating: rev) }
         options.revs = arguments.flag("revs")
@@ -93,7 +93,7 @@ struct DeleteCommand: Command {
         options: [.value("rev", "REV", "The revision to delete (default: the current winner).")])
 
     static func run(_ arguments: ParsedArguments, terminal: Terminal) async throws {
-        let database = try await DatabaseLocation(arguments.positionals[0]).open()
+        let database = try await DatabaseLocation(arguments.positionals[0]).openExisting()
         let id = arguments.positionals[1]
         let rev: RevisionID
         if let text = arguments.value("rev") {
@@ -117,6 +117,9 @@ struct CompactCommand: Command {
         let location = DatabaseLocation(arguments.positionals[0])
         guard case .file(let path) = location else {
             throw UsageError("compact works on a local database file")
+        }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw PouchError.notFound("Database does not exist: \(path)")
         }
         let database = try Database(path: path)
         try await database.compact()

@@ -18,7 +18,6 @@ struct AllDocsCommand: Command {
         ])
 
     static func run(_ arguments: ParsedArguments, terminal: Terminal) async throws {
-        let database = try await DatabaseLocation(arguments.positionals[0]).open()
         var options = AllDocsOptions()
         options.includeDocs = arguments.flag("include-docs")
         options.startKey = arguments.value("start-key")
@@ -27,6 +26,7 @@ struct AllDocsCommand: Command {
         options.limit = try arguments.integer("limit")
         options.skip = try arguments.integer("skip") ?? 0
         options.descending = arguments.flag("descending")
+        let database = try await DatabaseLocation(arguments.positionals[0]).openExisting()
         let response = try await database.allDocs(options)
         if arguments.flag("json") {
             terminal.print(response.json.serialized())
@@ -64,7 +64,7 @@ struct FindCommand: Command {
         query.sort = (arguments.list("sort") ?? []).map { SortField($0) }
         query.limit = try arguments.integer("limit") ?? 25
         query.skip = try arguments.integer("skip") ?? 0
-        let database = try await DatabaseLocation(arguments.positionals[0]).open()
+        let database = try await DatabaseLocation(arguments.positionals[0]).openExisting()
         let response = try await database.find(query)
         if arguments.flag("json") {
             terminal.print(response.json.serialized())

@@ -61,12 +61,22 @@ enum ReplicationArguments {
     static func summary(_ result: ReplicationResult) -> JSON {
         let seconds = result.endTime.timeIntervalSince(result.startTime)
         return [
-            "ok": true, "docs_read": .int(Int64(result.docsRead)),
+            "ok": .bool(result.status == .complete), "status": .string(result.status.rawValue),
+            "docs_read": .int(Int64(result.docsRead)),
             "docs_written": .int(Int64(result.docsWritten)),
             "doc_write_failures": .int(Int64(result.docWriteFailures)),
             "last_seq": result.lastSeq ?? .null,
             "seconds": .double((seconds * 1000).rounded() / 1000),
         ]
+    }
+
+    /// Throws when the replication was interrupted, so the exit code tells
+    /// a script it did not finish.
+    static func checkCompleted(_ result: ReplicationResult) throws {
+        guard result.status == .cancelled else { return }
+        throw PouchError(
+            .cancelled, "replication interrupted; the next run resumes from its checkpoint",
+            status: 499)
     }
 
     /// A one-line human summary.
@@ -90,7 +100,7 @@ struct ReplicateCommand: Command {
     static func run(_ arguments: ParsedArguments, terminal: Terminal) async throws {
         let options = try ReplicationArguments.replicationOptions(arguments)
         let create = arguments.flag("create-target")
-        let source = try await DatabaseLocation(arguments.positionals[0]).openPeer(create: false)
+        let source = try await DatabaseLocation(arguments.positionals[0]).openExisting()
         let target = try await DatabaseLocation(arguments.positionals[1]).openPeer(create: create)
         let replication = Replication(source: source, target: target, options: options)
         let signal = CancelOnInterrupt { replication.cancel() }
@@ -104,6 +114,7 @@ struct ReplicateCommand: Command {
         } else {
             terminal.print(ReplicationArguments.sentence("replicated", result))
         }
+        try ReplicationArguments.checkCompleted(result)
     }
 
     static func show(_ events: AsyncStream<ReplicationEvent>, _ terminal: Terminal) async {
@@ -154,6 +165,8 @@ struct SyncCommand: Command {
             results = (try await push.run(), try await pull.run())
         }
         report(results, json: arguments.flag("json"), terminal)
+        try ReplicationArguments.checkCompleted(results.push)
+        try ReplicationArguments.checkCompleted(results.pull)
     }
 
     private static func report(

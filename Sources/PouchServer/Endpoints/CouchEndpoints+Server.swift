@@ -34,7 +34,9 @@ extension CouchEndpoints {
     }
 
     /// `GET /_all_dbs` with `startkey`, `endkey`, `descending`, `skip`, `limit`.
+    /// Server admins only, as CouchDB 3's default `admin_only_all_dbs`.
     static func allDatabases(_ request: ServerRequest) async throws -> HTTPResponse {
+        try request.requireServerAdmin()
         let query = request.query
         var names = try await request.server.provider.databaseNames()
         let descending = try query.bool("descending")

@@ -34,12 +34,14 @@ enum IndexKey {
 
     /// An entry's values and id, as a bookmark's key `[values..., id]`.
     static func bookmark(_ text: [UInt8]) -> JSON {
-        let parts = split(UnsafeRawBufferPointer(start: text, count: text.count))
-        var values = parts.values
-        if case .id(let id) = parts.suffix {
-            values.append(.string(String(decoding: id, as: UTF8.self)))
+        text.withUnsafeBytes { bytes in
+            let parts = split(bytes)
+            var values = parts.values
+            if case .id(let id) = parts.suffix {
+                values.append(.string(String(decoding: id, as: UTF8.self)))
+            }
+            return .array(values)
         }
-        return .array(values)
     }
 
     /// Registers the collation on a connection.

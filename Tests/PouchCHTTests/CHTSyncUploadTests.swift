@@ -5,7 +5,9 @@ import Testing
 @testable import PouchCHT
 
 @Suite struct CHTSyncUploadTests {
-    @Test func uploadStoresAllowedChangesAndReportsForbiddenOnes() async throws {
+    /// The server's medic holding `Hierarchy`, and chw1's local copy after
+    /// a first download.
+    static func downloadedForCHW1() async throws -> (Database, Database, CHTSync) {
         let server = try Database.inMemory(name: "medic")
         _ = try await server.bulkDocs(Hierarchy.all, newEdits: true)
         let service = CHTReplicationService(medic: server)
@@ -14,6 +16,11 @@ import Testing
             medic: local, remoteMedic: CHTUserMedicPeer(service: service, user: Hierarchy.chw1),
             api: service.api(for: Hierarchy.chw1))
         _ = try await sync.download()
+        return (server, local, sync)
+    }
+
+    @Test func uploadStoresAllowedChangesAndReportsForbiddenOnes() async throws {
+        let (server, local, sync) = try await Self.downloadedForCHW1()
 
         // An edit and a new person in the facility; a report about a person
         // in another facility; a local edit of a form, which stays local.
@@ -41,14 +48,7 @@ import Testing
     }
 
     @Test func purgeTombstonesAreNeverUploaded() async throws {
-        let server = try Database.inMemory(name: "medic")
-        _ = try await server.bulkDocs(Hierarchy.all, newEdits: true)
-        let service = CHTReplicationService(medic: server)
-        let local = try Database.inMemory(name: "local")
-        let sync = CHTSync(
-            medic: local, remoteMedic: CHTUserMedicPeer(service: service, user: Hierarchy.chw1),
-            api: service.api(for: Hierarchy.chw1))
-        _ = try await sync.download()
+        let (server, _, sync) = try await Self.downloadedForCHW1()
 
         // P2 moves away on the server: the local copy gets a purge tombstone.
         var moved = try await server.get("P2")

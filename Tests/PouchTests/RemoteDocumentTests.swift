@@ -11,9 +11,7 @@ import Testing
         _ handler: @escaping StubHTTPServer.Handler,
         _ body: (RemoteDatabase, StubHTTPServer) async throws -> Void
     ) async throws {
-        let server = try StubHTTPServer(handler: handler)
-        defer { server.stop() }
-        try await body(RemoteDatabase(url: server.url("/db")), server)
+        try await StubHTTPServer.withDatabase(handler, body)
     }
 
     @Test func infoReadsCouchDB3Answer() async throws {

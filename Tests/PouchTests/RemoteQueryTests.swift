@@ -9,9 +9,7 @@ import Testing
         _ reply: StubHTTPServer.Reply,
         _ body: (RemoteDatabase, StubHTTPServer) async throws -> Void
     ) async throws {
-        let server = try StubHTTPServer { _ in reply }
-        defer { server.stop() }
-        try await body(RemoteDatabase(url: server.url("/db")), server)
+        try await StubHTTPServer.withDatabase({ _ in reply }, body)
     }
 
     @Test func findPostsTheQueryAsMangoWritesIt() async throws {

@@ -6,8 +6,9 @@ import TestSupport
 @testable import PouchCHT
 
 /// A `CHTServer` on loopback holding `Hierarchy.all`, with chw1 (HC1) and
-/// chw2 (HC2) as offline users, `manager` as an online user (`mm-online`)
-/// and `admin` as server admin; requests are sent raw with basic auth.
+/// chw2 (HC2) as offline users, `manager` as an online user (`mm-online`),
+/// `stranger` as an offline user without a settings document and `admin`
+/// as server admin; requests are sent raw with basic auth.
 final class CHTAccessServer: Sendable {
     let cht: CHTServer
     let folder: TemporaryFolder
@@ -20,9 +21,15 @@ final class CHTAccessServer: Sendable {
         CHTGeneratedUser(
             name: "manager", password: "pwm", roles: ["mm-online", "national_manager"],
             facilityID: "D1", contactID: "SUP"),
+        // An offline user whose settings document is missing from `medic`.
+        CHTGeneratedUser(
+            name: "stranger", password: "pws", roles: ["chw"], facilityID: "HC1",
+            contactID: "P1"),
     ]
 
-    static let passwords = ["chw1": "pw1", "chw2": "pw2", "manager": "pwm", "admin": "admin"]
+    static let passwords = [
+        "chw1": "pw1", "chw2": "pw2", "manager": "pwm", "stranger": "pws", "admin": "admin",
+    ]
 
     /// chw1's documents, as worked out by hand in `CHTAccessRulesTests`.
     static let chw1IDs = CHTSyncDownloadTests.chw1Expected

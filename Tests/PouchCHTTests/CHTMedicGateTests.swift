@@ -64,6 +64,21 @@ import Testing
         }
     }
 
+    @Test func anOfflineUserWithoutSettingsSeesNothing() async throws {
+        try await withServer { server in
+            for target in ["/medic/settings", "/medic/_all_docs", "/medic/_changes"] {
+                let answer = try await server.request("GET", target, as: "stranger")
+                #expect(answer.status == 403)
+                #expect(
+                    try answer.json
+                        == [
+                            "error": "forbidden",
+                            "reason": "no user-settings document with a facility for stranger",
+                        ])
+            }
+        }
+    }
+
     @Test func replicationPlumbingStaysOpenToOfflineUsers() async throws {
         try await withServer { server in
             let info = try await server.request("GET", "/medic", as: "chw1")

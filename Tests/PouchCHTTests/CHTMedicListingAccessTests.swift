@@ -128,6 +128,31 @@ import Testing
         }
     }
 
+    @Test func aLongPollAnswersOnlyTheUsersOwnChanges() async throws {
+        try await withServer { server in
+            let first = try await server.request("GET", "/medic/_changes", as: "chw1")
+            let since = try (first.json["last_seq"] ?? .null).serialized()
+            for id in ["P3", "P1"] {
+                var doc = try await server.adminJSON("/medic/\(id)")
+                doc["name"] = "edited"
+                _ = try await server.request("PUT", "/medic/\(id)", as: "admin", json: doc)
+            }
+            let poll = try await server.request(
+                "GET", "/medic/_changes?feed=longpoll&timeout=300&since=\(since)", as: "chw1")
+            #expect(poll.status == 200)
+            #expect(ids(try poll.json["results"]) == ["P1"])
+            let next = try (poll.json["last_seq"] ?? .null).serialized()
+            // Only chw2's P3 changes now: the poll times out empty.
+            var p3 = try await server.adminJSON("/medic/P3")
+            p3["name"] = "edited again"
+            _ = try await server.request("PUT", "/medic/P3", as: "admin", json: p3)
+            let quiet = try await server.request(
+                "GET", "/medic/_changes?feed=longpoll&timeout=300&since=\(next)", as: "chw1")
+            #expect(quiet.status == 200)
+            #expect(try quiet.json["results"] == [])
+        }
+    }
+
     @Test func changesLimitAndDocIDsCountOnlyAllowedDocuments() async throws {
         try await withServer { server in
             let limited = try await server.request(

@@ -67,7 +67,7 @@ struct CHTMedicGate: Sendable {
         }
         let settings = try? await service.medic.get("org.couchdb.user:" + name)
         guard let settings, let user = CHTUserContext(userSettings: settings) else {
-            throw PouchError.forbidden("\(name) is not an offline CHT user")
+            throw PouchError.forbidden("no user-settings document with a facility for \(name)")
         }
         guard let appSettings = try? await service.medic.get("settings") else { return user }
         return user.applyingReplicationDepth(settings: appSettings)

@@ -36,7 +36,9 @@ import Testing
 
     @Test func sharedDocumentsAndOwnSettingsAreReadableButNotOthersSettings() async throws {
         try await withServer { server in
-            for id in ["settings", "form:pregnancy", "_design/medic-client", "org.couchdb.user:chw1"] {
+            for id in [
+                "settings", "form:pregnancy", "_design/medic-client", "org.couchdb.user:chw1",
+            ] {
                 let answer = try await server.request("GET", "/medic/\(id)", as: "chw1")
                 #expect(answer.status == 200, "\(id)")
             }

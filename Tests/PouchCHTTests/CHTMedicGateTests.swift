@@ -104,10 +104,13 @@ import Testing
             let put = try await server.request(
                 "PUT", path + "/read:report:R1", as: "chw1", json: [:])
             #expect(put.status == 201)
-            #expect(try await server.request("GET", path + "/read:report:R1", as: "chw1").status == 200)
+            #expect(
+                try await server.request("GET", path + "/read:report:R1", as: "chw1").status == 200)
             #expect(try await server.request("GET", path + "/_all_docs", as: "admin").status == 200)
 
-            let denied: JSON = ["error": "forbidden", "reason": "You are not allowed to access this db."]
+            let denied: JSON = [
+                "error": "forbidden", "reason": "You are not allowed to access this db.",
+            ]
             for target in [path, path + "/_all_docs", path + "/read:report:R1"] {
                 for user in ["chw2", "manager"] {
                     let answer = try await server.request("GET", target, as: user)

@@ -78,12 +78,16 @@ import Testing
             #expect(all.status == 200)
             let listed = ids(try all.json["rows"])
             // Code-point order, as CouchDB lists ids.
-            #expect(listed == CHTAccessServer.chw1IDs.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+            #expect(
+                listed
+                    == CHTAccessServer.chw1IDs.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            )
             #expect(try all.json["total_rows"] == .int(Int64(CHTAccessServer.chw1IDs.count)))
 
             // P1, P2, P4 are chw1's among P1...P4 and M; skip one, take one.
             let page = try await server.request(
-                "GET", "/medic/_all_docs?startkey=%22P%22&endkey=%22Q%22&skip=1&limit=1"
+                "GET",
+                "/medic/_all_docs?startkey=%22P%22&endkey=%22Q%22&skip=1&limit=1"
                     + "&include_docs=true", as: "chw1")
             let rows = try page.json["rows"]?.arrayValue ?? []
             #expect(ids(.array(rows)) == ["P2"])
@@ -109,7 +113,8 @@ import Testing
             // The admin moves P2 from H1 (HC1) to H2 (HC2); R8 is about P2.
             var p2 = try await server.adminJSON("/medic/P2")
             p2["parent"] = Hierarchy.lineage("H2", "HC2", "D1")
-            #expect(try await server.request("PUT", "/medic/P2", as: "admin", json: p2).status == 201)
+            #expect(
+                try await server.request("PUT", "/medic/P2", as: "admin", json: p2).status == 201)
 
             let later = try await server.request(
                 "GET", "/medic/_changes?since=\(since.serialized())", as: "chw1")
@@ -179,13 +184,17 @@ import Testing
                     Hierarchy.report("R-bad", by: Hierarchy.byCHW1, fields: ["patient_uuid": "P3"]),
                 ]
             ]
-            let answer = try await server.request("POST", "/medic/_bulk_docs", as: "chw1", json: body)
+            let answer = try await server.request(
+                "POST", "/medic/_bulk_docs", as: "chw1", json: body)
             #expect(answer.status == 201)
             let rows = try answer.json.arrayValue ?? []
             #expect(rows.count == 2)
             #expect(rows.first?["id"] == "R-ok")
             #expect(rows.first?["ok"] == true)
-            #expect(rows.last == ["id": "R-bad", "error": "forbidden", "reason": "Insufficient privileges"])
+            #expect(
+                rows.last == [
+                    "id": "R-bad", "error": "forbidden", "reason": "Insufficient privileges",
+                ])
         }
     }
 }

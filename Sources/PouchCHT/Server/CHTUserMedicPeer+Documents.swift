@@ -41,7 +41,9 @@ extension CHTUserMedicPeer: DocumentDatabase {
 
     @discardableResult
     public func remove(_ id: String, rev: RevisionID) async throws -> WriteResult {
-        let tombstone: JSON = ["_id": .string(id), "_rev": .string(rev.description), "_deleted": true]
+        let tombstone: JSON = [
+            "_id": .string(id), "_rev": .string(rev.description), "_deleted": true,
+        ]
         try await authorizeWrite(tombstone)
         return try await medic.remove(id, rev: rev)
     }

@@ -10,7 +10,6 @@ import PouchServer
 /// `mm-online` or `national_admin` -- reach CouchDB as it is. Offline users
 /// reach only the endpoints CHT filters for them or leaves to CouchDB:
 ///
-/// - `GET /medic`: the database's summary (it names no document);
 /// - `GET/PUT/DELETE /medic/{id}`, `POST /medic` and attachments: only
 ///   documents they may hold (or will hold, for a write), else 403
 ///   `Insufficient privileges`; `GET /medic/_design/{name}` likewise, which
@@ -19,9 +18,10 @@ import PouchServer
 ///   may hold; `_bulk_docs`: a `forbidden` row per refused document;
 /// - `_local/{id}`, `_revs_diff`, `_missing_revs`: CouchDB's answer, as CHT
 ///   leaves replication checkpoints to CouchDB;
-/// - anything else (`_find`, `_index`, `_explain`, `_security`, `_purge`,
-///   `_design_docs`, `_local_docs`, `_revs_limit`, `_compact`, ...): 403
-///   `Offline users are not allowed access to this endpoint`.
+/// - anything else (`GET /medic` itself, `_find`, `_index`, `_explain`,
+///   `_security`, `_purge`, `_design_docs`, `_local_docs`, `_revs_limit`,
+///   `_compact`, ...): 403 `Offline users are not allowed access to this
+///   endpoint`.
 ///
 /// The documents themselves are judged by `CHTUserMedicPeer`, which is
 /// what an offline user's request sees as `medic`.
@@ -48,7 +48,8 @@ struct CHTMedicGate: Sendable {
     /// `medic`.
     static func isOpenToOfflineUsers(_ method: String, _ segments: [String]) -> Bool {
         let path = segments.dropFirst()
-        guard let first = path.first else { return true }
+        // `POST /medic` writes a document; CHT's firewall closes the rest.
+        guard let first = path.first else { return method == "POST" }
         if !first.hasPrefix("_") { return true }
         switch first {
         case "_design": return path.count == 2 && (method == "GET" || method == "HEAD")

@@ -25,6 +25,8 @@ public struct CHTUserMedicPeer: ReplicationPeer {
 
     var medic: any DocumentDatabase { service.medic }
 
+    /// The database's summary, which live changes feeds poll; `CHTServer`
+    /// does not answer `GET /medic` itself to offline users.
     public func info() async throws -> DatabaseInfo {
         try await medic.info()
     }

@@ -169,11 +169,7 @@ extension DocumentStore {
     func insertIfAbsent(
         _ record: DocumentRecord, winner: RevisionID, isDeleted: Bool
     ) throws(PouchError) -> Int64? {
-        let statement = try connection.statement(
-            """
-            INSERT INTO docs (seq, winner, deleted, tree, id) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (id) DO NOTHING
-            """)
+        let statement = try connection.statement(Schema.insertDocument)
         try bindRow(record, winner: winner, isDeleted: isDeleted, to: statement)
         try statement.bind(5, record.id)
         try statement.run()
@@ -215,8 +211,7 @@ extension DocumentStore {
     func saveRevision(
         _ rev: RevisionID, of key: Int64, record: RevisionRecord
     ) throws(PouchError) {
-        let statement = try connection.statement(
-            "INSERT OR REPLACE INTO revs (doc, rev, deleted, body, atts) VALUES (?, ?, ?, ?, ?)")
+        let statement = try connection.statement(Schema.insertRevision)
         try statement.bind(1, key)
         try statement.bind(2, rev.description)
         try statement.bind(3, record.isDeleted)

@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import TestSupport
 import Testing
@@ -105,6 +106,21 @@ import Testing
         } throws: { ($0 as? PouchError)?.code == .missingStub }
         try await db.compact()
         #expect(try await bodyCount(db) == 0)
+    }
+
+    @Test func bodyOverSQLitesLengthLimitIsAttachmentTooLarge() async throws {
+        // CouchDB answers a body over its size limit 413 attachment_too_large
+        // with the attachment's name; here the limit is SQLite's, lowered.
+        let db = try Database.inMemory(name: "limit")
+        try await db.write { store in
+            _ = sqlite3_limit(store.connection.handle, SQLITE_LIMIT_LENGTH, 1_000)
+        }
+        await #expect(throws: PouchError(.init("attachment_too_large"), "big.bin", status: 413)) {
+            try await db.putAttachment(
+                docID: "d", name: "big.bin", rev: nil, data: Data(count: 1_001),
+                contentType: "application/octet-stream")
+        }
+        #expect(try await db.allDocs(AllDocsOptions()).rows.isEmpty)
     }
 
     @Test func emptyBodyRoundTrips() async throws {

@@ -99,7 +99,9 @@ extension RemoteDatabase {
 }
 
 extension RemoteDecoding {
-    /// `_all_docs`: `{"total_rows", "offset", "rows": [...], "update_seq"}`.
+    /// `_all_docs`: `{"total_rows", "offset", "rows": [...], "update_seq"}`;
+    /// CouchDB's null `offset` and `update_seq` of a `keys` query read as 0
+    /// and `nil`.
     static func allDocs(_ body: JSON) throws(PouchError) -> AllDocsResponse {
         let rows = try require(body["rows"]?.arrayValue, "rows as an array")
         var results: [AllDocsRow] = []
@@ -107,7 +109,8 @@ extension RemoteDecoding {
         for row in rows { results.append(try allDocsRow(row)) }
         return AllDocsResponse(
             totalRows: body["total_rows"]?.intValue ?? results.count,
-            offset: body["offset"]?.intValue ?? 0, rows: results, updateSeq: body["update_seq"])
+            offset: body["offset"]?.intValue ?? 0, rows: results,
+            updateSeq: nonNull(body["update_seq"]))
     }
 
     /// One row: `{"id", "key", "value": {"rev", "deleted"}, "doc"}` or

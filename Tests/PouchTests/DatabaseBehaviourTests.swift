@@ -1,0 +1,212 @@
+import Foundation
+import Pouch
+import TestSupport
+import Testing
+
+/// One behavioural suite for every `DocumentDatabase`: each test runs once
+/// per `Backend` (the SQLite `Database` and a `RemoteDatabase` on a
+/// `PouchServer`) and asserts the same values, taken from CouchDB 3.5's
+/// answers in the conformance scenarios (api04 to api19, named in each
+/// test). Nested suites cover get options, bulk docs, all docs, changes,
+/// attachments and `_local` documents.
+@Suite struct DatabaseBehaviourTests {
+    @Test(arguments: Backend.allCases)
+    func putThenGetReturnsTheBodyWithIDAndRev(backend: Backend) async throws {
+        // api04: a first revision is 1-<32 lowercase hex digits>.
+        try await backend.withDatabase { db in
+            let result = try await db.put(["_id": "d", "n": 1])
+            #expect(result.id == "d")
+            #expect(result.rev.generation == 1)
+            #expect(result.rev.hash.count == 32)
+            #expect(result.rev.hash.allSatisfy { "0123456789abcdef".contains($0) })
+            let doc = try await db.get("d")
+            #expect(doc == ["_id": "d", "_rev": result.rev.json, "n": 1])
+            #expect(doc.objectValue?.keys == ["_id", "_rev", "n"])
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func updateNeedsTheCurrentRevision(backend: Backend) async throws {
+        // api04: no rev, an unknown rev and a stale rev are 409 conflict.
+        try await backend.withDatabase { db in
+            let first = try await db.put(["_id": "d", "n": 1])
+            await #expect(throws: PouchError.conflict()) {
+                try await db.put(["_id": "d", "n": 2])
+            }
+            let unknown: JSON = ["_id": "d", "_rev": "1-00000000000000000000000000000000"]
+            await #expect(throws: PouchError.conflict()) { try await db.put(unknown) }
+            let second = try await db.put(["_id": "d", "_rev": first.rev.json, "n": 2])
+            #expect(second.rev.generation == 2)
+            await #expect(throws: PouchError.conflict()) {
+                try await db.put(["_id": "d", "_rev": first.rev.json, "n": 9])
+            }
+            await #expect(throws: PouchError.conflict()) {
+                try await db.remove("d", rev: first.rev)
+            }
+            #expect(try await db.get("d")["n"] == 2)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func deletedThenRecreatedContinuesTheGeneration(backend: Backend) async throws {
+        // api04: four edits, a delete (5-), then a put without rev makes 6-.
+        try await backend.withDatabase { db in
+            var rev = try await db.put(["_id": "d", "n": 1]).rev
+            for n in 2...4 {
+                rev = try await db.put(["_id": "d", "_rev": rev.json, "n": .int(Int64(n))]).rev
+            }
+            let deleted = try await db.remove("d", rev: rev)
+            #expect(deleted == WriteResult(id: "d", rev: deleted.rev))
+            #expect(deleted.rev.generation == 5)
+            await #expect(throws: PouchError.notFound("deleted")) { try await db.get("d") }
+            let tombstone = try await db.get("d", options: GetOptions(rev: deleted.rev))
+            #expect(tombstone == ["_id": "d", "_rev": deleted.rev.json, "_deleted": true])
+            await #expect(throws: PouchError.notFound("missing")) { try await db.get("never") }
+            let missingRev = RevisionID(generation: 1, hash: "00000000000000000000000000000000")
+            await #expect(throws: PouchError.notFound("missing")) {
+                try await db.remove("never", rev: missingRev)
+            }
+            let recreated = try await db.put(["_id": "d", "n": 10])
+            #expect(recreated.rev.generation == 6)
+            let info = try await db.info()
+            #expect(info.docCount == 1)
+            #expect(info.docDelCount == 0)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func postGeneratesAnIDOrUsesTheGivenOne(backend: Backend) async throws {
+        // api05: a generated id (CouchDB's are 32 lowercase hex digits),
+        // a new one each time; a given `_id` is used, and conflicts again.
+        try await backend.withDatabase { db in
+            let first = try await db.post(["k": "v"])
+            let second = try await db.post(["k": "w"])
+            #expect(first.id.count == 32)
+            #expect(first.id.allSatisfy { "0123456789abcdef".contains($0) })
+            #expect(first.id != second.id)
+            #expect(first.rev.generation == 1)
+            #expect(try await db.get(first.id) == ["_id": .string(first.id), "_rev": first.rev.json, "k": "v"])
+            let named = try await db.post(["_id": "named", "k": 1])
+            #expect(named.id == "named")
+            await #expect(throws: PouchError.conflict()) {
+                try await db.post(["_id": "named", "k": 2])
+            }
+            let edited = try await db.post(["_id": "named", "_rev": named.rev.json, "k": 3])
+            #expect(edited.rev.generation == 2)
+            await #expect(throws: PouchError.badRequest("Document must be a JSON object")) {
+                try await db.post([1, 2])
+            }
+            #expect(try await db.info().docCount == 3)
+        }
+    }
+
+    static let invalidDocuments: [(JSON, PouchError)] = [
+        (JSON.array([1]), PouchError.badRequest("Document must be a JSON object")),
+        (
+            ["_id": "_foo"],
+            PouchError.illegalDocID("Only reserved document ids may start with underscore.")
+        ),
+        (
+            ["_id": "_design/"],
+            PouchError.illegalDocID("Only reserved document ids may start with underscore.")
+        ),
+        (["_id": 42], PouchError.illegalDocID("Document id must be a string")),
+        (["_id": "y", "_foo": 1], PouchError.docValidation("Bad special document member: _foo")),
+        (["_id": "y", "_rev": "abc"], PouchError.badRequest("Invalid rev format")),
+    ]
+
+    @Test(arguments: Backend.allCases, invalidDocuments)
+    func putRejectsInvalidDocumentsWithCouchDBErrors(
+        backend: Backend, invalid: (doc: JSON, error: PouchError)
+    ) async throws {
+        // api22: the error bodies and statuses of CouchDB 3.5.
+        try await backend.withDatabase { db in
+            await #expect(throws: invalid.error) { try await db.put(invalid.doc) }
+            let info = try await db.info()
+            #expect(info.docCount == 0)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func postRejectsIllegalIDs(backend: Backend) async throws {
+        // api22: underscoreIdPost and nonStringId.
+        try await backend.withDatabase { db in
+            await #expect(
+                throws: PouchError.illegalDocID(
+                    "Only reserved document ids may start with underscore.")
+            ) { try await db.post(["_id": "_foo"]) }
+            await #expect(throws: PouchError.illegalDocID("Document id must be a string")) {
+                try await db.post(["_id": 42])
+            }
+            let info = try await db.info()
+            #expect(info.docCount == 0)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func emptyIDIsIllegal(backend: Backend) async throws {
+        try await backend.withDatabase { db in
+            await #expect { try await db.put(["_id": ""]) } throws: { error in
+                (error as? PouchError)?.code == .illegalDocID
+            }
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func idsAreComparedAsBytesSoNFCAndNFDAreTwoDocuments(backend: Backend) async throws {
+        // CouchDB never normalises ids: é as one code point and as e plus a
+        // combining accent are two documents.
+        try await backend.withDatabase { db in
+            let composed = "caf\u{E9}"
+            let decomposed = "cafe\u{301}"
+            try await db.put(["_id": .string(composed), "form": "NFC"])
+            try await db.put(["_id": .string(decomposed), "form": "NFD"])
+            #expect(try await db.get(composed)["form"] == "NFC")
+            #expect(try await db.get(decomposed)["form"] == "NFD")
+            #expect(try await db.info().docCount == 2)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func idsWithSlashesSpacesAndDesignPrefixRoundTrip(backend: Backend) async throws {
+        try await backend.withDatabase { db in
+            for id in ["a/b", "with space", "plus+sign?", "_design/app"] {
+                let written = try await db.put(["_id": .string(id), "v": 1])
+                #expect(written.id == id)
+                #expect(try await db.get(id)["_id"] == .string(id))
+                let removed = try await db.remove(id, rev: written.rev)
+                #expect(removed.id == id)
+            }
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func deletingAnUnknownDocumentWithoutRevCreatesATombstone(backend: Backend) async throws {
+        // CouchDB accepts `{"_id": "x", "_deleted": true}` for a new id and
+        // stores a deleted first revision.
+        try await backend.withDatabase { db in
+            let result = try await db.put(["_id": "x", "_deleted": true])
+            #expect(result.rev.generation == 1)
+            await #expect(throws: PouchError.notFound("deleted")) { try await db.get("x") }
+            let info = try await db.info()
+            #expect(info.docCount == 0)
+            #expect(info.docDelCount == 1)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func deletedDocumentKeepsBodyFieldsGivenWithTheDeletion(backend: Backend) async throws {
+        // api07: a deleted leaf keeps the body it was written with.
+        try await backend.withDatabase { db in
+            let first = try await db.put(["_id": "x", "v": 1])
+            let deleted = try await db.put([
+                "_id": "x", "_rev": first.rev.json, "_deleted": true, "why": "merged",
+            ])
+            let tombstone = try await db.get("x", options: GetOptions(rev: deleted.rev))
+            #expect(
+                tombstone == [
+                    "_id": "x", "_rev": deleted.rev.json, "why": "merged", "_deleted": true,
+                ])
+        }
+    }
+}

@@ -94,6 +94,42 @@ extension DatabaseBehaviourTests {
         }
 
         @Test(arguments: Backend.allCases)
+        func attsSinceAloneInlinesTheNewerAttachments(backend: Backend) async throws {
+            // CouchDB's `atts_since` implies `attachments=true` for the
+            // attachments added after the given revisions.
+            try await backend.withDatabase { db in
+                let revs = try await twoRevisions(db)
+                let since = try await db.get("d", options: GetOptions(attsSince: [revs[0]]))
+                #expect(since["_attachments"]?["a.bin"]?["stub"] == true)
+                #expect(since["_attachments"]?["b.json"]?["data"] == "eyJ4IjoxfQ==")
+            }
+        }
+
+        @Test(arguments: Backend.allCases)
+        func replacingAnAttachmentMovesItsRevposAndDigest(backend: Backend) async throws {
+            // CouchDB gives a replaced body the revpos of the revision that
+            // wrote it.
+            try await backend.withDatabase { db in
+                let first = try await db.putAttachment(
+                    docID: "d", name: "a.txt", rev: nil, data: Data("hello world".utf8),
+                    contentType: "text/plain")
+                let second = try await db.putAttachment(
+                    docID: "d", name: "a.txt", rev: first.rev, data: Data("aaa".utf8),
+                    contentType: "text/csv")
+                #expect(second.rev.generation == 2)
+                #expect(
+                    try await db.get("d")["_attachments"] == [
+                        "a.txt": Self.stub("text/csv", revpos: 2, digest: Self.aaaDigest, length: 3)
+                    ])
+                let old = try await db.getAttachment(docID: "d", name: "a.txt", rev: first.rev)
+                #expect(
+                    old == AttachmentData(
+                        data: Data("hello world".utf8), contentType: "text/plain",
+                        digest: Self.helloWorldDigest))
+            }
+        }
+
+        @Test(arguments: Backend.allCases)
         func anEditWithoutAttachmentsDropsThem(backend: Backend) async throws {
             // api19 drop, dropped.
             try await backend.withDatabase { db in

@@ -201,3 +201,69 @@ extension DatabaseBehaviourTests {
         }
     }
 }
+
+extension DatabaseBehaviourTests.Changes {
+    /// The changes of a live feed until it ends (at its `limit`); `write` is
+    /// called once, after `writeAfter` changes have arrived. Gives up after
+    /// a minute, so a feed that does not end fails the test instead of
+    /// hanging it.
+    func liveChanges(
+        _ db: any DocumentDatabase, _ options: ChangesOptions, writeAfter: Int,
+        write: @escaping @Sendable () async throws -> Void
+    ) async throws -> [Change] {
+        let received = try await withThrowingTaskGroup(of: [Change]?.self) { group in
+            group.addTask {
+                var received: [Change] = []
+                for try await change in db.liveChanges(options) {
+                    received.append(change)
+                    if received.count == writeAfter { try await write() }
+                }
+                return received
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(60))
+                return nil
+            }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        guard let received else {
+            Issue.record("the live feed did not end at its limit")
+            return []
+        }
+        return received
+    }
+
+    @Test(arguments: Backend.allCases)
+    func liveFeedGivesTheBacklogThenNewChangesUpToLimit(backend: Backend) async throws {
+        // CouchDB's feed=continuous (or a longpoll loop): rows after
+        // `since`, then each new change; `limit` ends the feed.
+        try await backend.withDatabase { db in
+            try await db.put(["_id": "a"])
+            let b = try await db.put(["_id": "b"])
+            let changes = try await liveChanges(db, ChangesOptions(limit: 3), writeAfter: 2) {
+                try await db.remove("b", rev: b.rev)
+            }
+            #expect(changes.map(\.id) == ["a", "b", "b"])
+            #expect(changes.map(\.isDeleted) == [false, false, true])
+            let positions = changes.compactMap { sequencePosition($0.seq) }
+            #expect(positions.count == 3 && positions == positions.sorted())
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func liveFeedAppliesItsFilterAndIncludeDocs(backend: Backend) async throws {
+        try await backend.withDatabase { db in
+            try await db.put(["_id": "a"])
+            try await db.put(["_id": "b", "n": 1])
+            let options = ChangesOptions(limit: 2, includeDocs: true, filter: .docIDs(["b", "c"]))
+            let changes = try await liveChanges(db, options, writeAfter: 1) {
+                try await db.put(["_id": "x"])
+                try await db.put(["_id": "c", "n": 2])
+            }
+            #expect(changes.map(\.id) == ["b", "c"])
+            #expect(changes.map { $0.doc?["n"] } == [1, 2])
+        }
+    }
+}

@@ -144,11 +144,33 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases)
-    func emptyIDIsIllegal(backend: Backend) async throws {
+    func anEmptyIDIsNeverADocument(backend: Backend) async throws {
+        // CouchDB's validate_docid: "Document id must not be empty". No
+        // document can be read under it either, and no call with it may
+        // touch the database itself (`DELETE /db` with an empty id).
         try await backend.withDatabase { db in
-            await #expect { try await db.put(["_id": ""]) } throws: { error in
-                (error as? PouchError)?.code == .illegalDocID
+            let kept = try await db.put(["_id": "kept"])
+            let empty = PouchError.illegalDocID("Document id must not be empty")
+            await #expect(throws: empty) { try await db.put(["_id": ""]) }
+            await #expect(throws: empty) { try await db.remove("", rev: kept.rev) }
+            await #expect(throws: empty) {
+                try await db.putAttachment(
+                    docID: "", name: "kept", rev: kept.rev, data: Data("x".utf8),
+                    contentType: "text/plain")
             }
+            await #expect(throws: empty) {
+                try await db.removeAttachment(docID: "", name: "kept", rev: kept.rev)
+            }
+            await #expect(throws: PouchError.notFound("missing")) { try await db.get("") }
+            await #expect(throws: PouchError.notFound("missing")) {
+                try await db.openRevisions("", revisions: .all, options: GetOptions())
+            }
+            await #expect(throws: PouchError.notFound("missing")) {
+                try await db.getAttachment(docID: "", name: "kept", rev: nil)
+            }
+            let info = try await db.info()
+            #expect(info.docCount == 1)
+            #expect(try await db.get("kept") == ["_id": "kept", "_rev": kept.rev.json])
         }
     }
 

@@ -76,9 +76,10 @@ extension RemoteDatabase {
         guard let value = doc["_id"] else {
             throw PouchError(.init("missing_id"), "_id is required for puts", status: 412)
         }
-        guard let id = value.stringValue, !id.isEmpty else {
+        guard let id = value.stringValue else {
             throw PouchError.illegalDocID("Document id must be a string")
         }
+        _ = try documentPath(id, writing: true)
         return id
     }
 }

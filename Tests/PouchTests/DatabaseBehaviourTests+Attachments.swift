@@ -180,6 +180,31 @@ extension DatabaseBehaviourTests {
         }
 
         @Test(arguments: Backend.allCases)
+        func namesStartingWithAnUnderscoreAreRefused(backend: Backend) async throws {
+            // CouchDB's validate_attachment_name, inline and standalone.
+            try await backend.withDatabase { db in
+                let refused = PouchError.badRequest(
+                    "Attachment name '_foo.txt' starts with prohibited character '_'")
+                await #expect(throws: refused) {
+                    try await db.put([
+                        "_id": "d", "_attachments": ["_foo.txt": ["data": "YWFh"]],
+                    ])
+                }
+                await #expect(throws: refused) {
+                    try await db.putAttachment(
+                        docID: "d", name: "_foo.txt", rev: nil, data: Data("aaa".utf8),
+                        contentType: "text/plain")
+                }
+                let info = try await db.info()
+                #expect(info.docCount == 0)
+                let d = try await db.put(["_id": "d"])
+                await #expect(throws: refused) {
+                    try await db.removeAttachment(docID: "d", name: "_foo.txt", rev: d.rev)
+                }
+            }
+        }
+
+        @Test(arguments: Backend.allCases)
         func replicatedAttachmentKeepsItsDigestAndRevpos(backend: Backend) async throws {
             // api10 att, gw, gwAtt.
             try await backend.withDatabase { db in

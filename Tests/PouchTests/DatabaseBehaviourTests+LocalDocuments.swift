@@ -89,6 +89,26 @@ extension DatabaseBehaviourTests {
         }
 
         @Test(arguments: Backend.allCases)
+        func theLocalCallsRefuseIDsOutsideLocal(backend: Backend) async throws {
+            // The `_local` calls address `/db/_local/...` only: any other id
+            // is a bad request, never a read or write of a normal document.
+            try await backend.withDatabase { db in
+                let normal = try await db.put(["_id": "n", "v": 1])
+                let refused = PouchError.badRequest("A local document id must start with _local/")
+                await #expect(throws: refused) {
+                    try await db.putLocalDocument(["_id": "n", "_rev": normal.rev.json, "v": 2])
+                }
+                await #expect(throws: refused) { try await db.putLocalDocument(["v": 2]) }
+                await #expect(throws: refused) { try await db.localDocument("n") }
+                await #expect(throws: refused) {
+                    try await db.removeLocalDocument("n", rev: normal.rev)
+                }
+                let doc = try await db.get("n")
+                #expect(doc == ["_id": "n", "_rev": normal.rev.json, "v": 1])
+            }
+        }
+
+        @Test(arguments: Backend.allCases)
         func aRevThatIsNotZeroDashNumberIsInvalid(backend: Backend) async throws {
             // CouchDB 3 reads a local document's `_rev` as `0-<integer>` and
             // fails the write with "Invalid rev format" for anything else.

@@ -203,6 +203,58 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases)
+    func membersCouchDBAddsOnReadAreDroppedOnWrite(backend: Backend) async throws {
+        // couch_doc:from_json_obj accepts and drops `_conflicts`,
+        // `_deleted_conflicts`, `_local_seq` and `_revs_info`, so a document
+        // read with options can be written back.
+        try await backend.withDatabase { db in
+            let written = try await db.put([
+                "_id": "d", "v": 1, "_conflicts": ["1-x"], "_deleted_conflicts": ["1-y"],
+                "_local_seq": 5, "_revs_info": [["rev": "1-x", "status": "missing"]],
+            ])
+            #expect(try await db.get("d") == ["_id": "d", "_rev": written.rev.json, "v": 1])
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func designDocumentsAreListedAndFedLikeOthers(backend: Backend) async throws {
+        // `_all_docs` and `_changes` include design documents; "_" (5F)
+        // sorts before lowercase letters.
+        try await backend.withDatabase { db in
+            try await db.put(["_id": "apple"])
+            try await db.put(["_id": "_design/app", "views": [:]])
+            try await db.put(["_id": "Zebra"])
+            let all = try await db.allDocs()
+            #expect(all.rows.map(\.id) == ["Zebra", "_design/app", "apple"])
+            #expect(all.totalRows == 3)
+            let changes = try await db.changes(ChangesOptions())
+            #expect(changes.results.map(\.id) == ["apple", "_design/app", "Zebra"])
+            #expect(try await db.info().docCount == 3)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func editingAConflictingLeafExtendsThatBranch(backend: Backend) async throws {
+        // Any leaf may be edited; the longer branch then wins and the
+        // former winner becomes the conflict.
+        try await backend.withDatabase { db in
+            let first = try await db.put(["_id": "d", "v": "first"])
+            try await db.bulkDocs([["_id": "d", "_rev": "1-ffff", "v": "other"]], newEdits: false)
+            let loser = first.rev < RevisionID("1-ffff")! ? first.rev : RevisionID("1-ffff")!
+            let winner = loser == first.rev ? RevisionID("1-ffff")! : first.rev
+            #expect(try await db.get("d")["_rev"] == winner.json)
+            let edited = try await db.put(["_id": "d", "_rev": loser.json, "v": "edited"])
+            #expect(edited.rev.generation == 2)
+            let doc = try await db.get("d", options: GetOptions(conflicts: true))
+            #expect(
+                doc == [
+                    "_id": "d", "_rev": edited.rev.json, "v": "edited",
+                    "_conflicts": .array([winner.json]),
+                ])
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
     func deletingAnUnknownDocumentWithoutRevCreatesATombstone(backend: Backend) async throws {
         // CouchDB accepts `{"_id": "x", "_deleted": true}` for a new id and
         // stores a deleted first revision.

@@ -355,21 +355,49 @@ extension DatabaseBehaviourTests {
         }
 
         @Test(arguments: Backend.allCases)
+        func everyByteValueRoundTrips(backend: Backend) async throws {
+            // Attachments are bytes, not text: all 256 values, inline and
+            // standalone, come back as written.
+            try await backend.withDatabase { db in
+                let bytes = Data((0...255).map { UInt8($0) } + (0...255).reversed().map { UInt8($0) })
+                let digest = "md5-" + Data(MD5.digest(bytes)).base64EncodedString()
+                let put = try await db.putAttachment(
+                    docID: "d", name: "all.bin", rev: nil, data: bytes,
+                    contentType: "application/octet-stream")
+                try await db.put([
+                    "_id": "e",
+                    "_attachments": ["all.bin": ["data": .string(bytes.base64EncodedString())]],
+                ])
+                for id in ["d", "e"] {
+                    let read = try await db.getAttachment(docID: id, name: "all.bin", rev: nil)
+                    #expect(read.data == bytes)
+                    #expect(read.digest == digest)
+                }
+                let inline = try await db.get("d", options: GetOptions(rev: put.rev, attachments: true))
+                #expect(inline["_attachments"]?["all.bin"]?["data"] == .string(bytes.base64EncodedString()))
+            }
+        }
+
+        @Test(arguments: Backend.allCases)
         func namesWithSlashesAndSpacesRoundTrip(backend: Backend) async throws {
             // CouchDB allows any name not starting with `_`, slashes
             // included; the document lists it as written.
             try await backend.withDatabase { db in
-                let name = "dir/my file+1.txt"
+                let name = "dir/my file+1 é.txt"
+                let type = "text/plain; charset=utf-8"
                 let written = try await db.putAttachment(
                     docID: "a/b", name: name, rev: nil, data: Data("aaa".utf8),
-                    contentType: "text/plain")
+                    contentType: type)
                 let doc = try await db.get("a/b")
                 #expect(
                     doc["_attachments"] == [
-                        name: Self.stub("text/plain", revpos: 1, digest: Self.aaaDigest, length: 3)
+                        name: Self.stub(type, revpos: 1, digest: Self.aaaDigest, length: 3)
                     ])
                 let bytes = try await db.getAttachment(docID: "a/b", name: name, rev: written.rev)
-                #expect(bytes.data == Data("aaa".utf8))
+                #expect(
+                    bytes
+                        == AttachmentData(
+                            data: Data("aaa".utf8), contentType: type, digest: Self.aaaDigest))
                 try await db.removeAttachment(docID: "a/b", name: name, rev: written.rev)
                 #expect(try await db.get("a/b")["_attachments"] == nil)
             }

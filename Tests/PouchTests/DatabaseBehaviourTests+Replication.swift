@@ -108,5 +108,39 @@ extension DatabaseBehaviourTests {
                 #expect(plain == [BulkGetResult(id: "a", docs: [.ok(["_id": "a", "_rev": "2-a2", "v": "a"])])])
             }
         }
-    }
+    
+        @Test(arguments: Backend.allCases)
+        func bulkGetInlinesAttachmentsAfterAttsSinceAndFollowsLatest(
+            backend: Backend
+        ) async throws {
+            // _bulk_get takes `atts_since` per document, like a get, and
+            // `latest` moves an inner revision to its leaf.
+            try await backend.withDatabase { db in
+                let r1 = try await db.put([
+                    "_id": "d", "_attachments": ["a.bin": ["data": "YWFh"]],
+                ])
+                let r2 = try await db.put([
+                    "_id": "d", "_rev": r1.rev.json,
+                    "_attachments": ["a.bin": ["stub": true], "b.bin": ["data": "eA=="]],
+                ])
+                let results = try await db.bulkGet(
+                    [BulkGetRequest(id: "d", rev: r2.rev, attsSince: [r1.rev])],
+                    options: BulkGetOptions(revs: false, attachments: true))
+                guard case .ok(let doc)? = results.first?.docs.first else {
+                    Issue.record("expected the revision")
+                    return
+                }
+                #expect(doc["_attachments"]?["a.bin"]?["stub"] == true)
+                #expect(doc["_attachments"]?["b.bin"]?["data"] == "eA==")
+                let latest = try await db.bulkGet(
+                    [BulkGetRequest(id: "d", rev: r1.rev)],
+                    options: BulkGetOptions(revs: false, latest: true))
+                guard case .ok(let leaf)? = latest.first?.docs.first else {
+                    Issue.record("expected the leaf")
+                    return
+                }
+                #expect(leaf["_rev"] == r2.rev.json)
+            }
+        }
+}
 }

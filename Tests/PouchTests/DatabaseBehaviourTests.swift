@@ -192,13 +192,32 @@ import Testing
     @Test(arguments: Backend.allCases)
     func idsWithSlashesSpacesAndDesignPrefixRoundTrip(backend: Backend) async throws {
         try await backend.withDatabase { db in
-            for id in ["a/b", "with space", "plus+sign?", "_design/app"] {
+            for id in ["a/b", "with space", "plus+sign?", "100%#frag", "é&=;", "_design/app"] {
                 let written = try await db.put(["_id": .string(id), "v": 1])
                 #expect(written.id == id)
                 #expect(try await db.get(id)["_id"] == .string(id))
                 let removed = try await db.remove(id, rev: written.rev)
                 #expect(removed.id == id)
             }
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func bodiesRoundTripValueForValue(backend: Backend) async throws {
+        // Whatever JSON a document holds comes back as written: exact
+        // 64-bit integers, fractions, escapes, nesting and member order.
+        try await backend.withDatabase { db in
+            let body: JSON = [
+                "_id": "d", "big": .int(Int64.max), "small": .int(Int64.min), "half": 0.5,
+                "tiny": 1.5e-300, "text": "tab\t quote\" nul\u{0} é 😀", "null": .null,
+                "list": [1, "two", [3], ["four": 4]], "flag": false, "empty": [:],
+            ]
+            let written = try await db.put(body)
+            var expected = body
+            expected["_rev"] = written.rev.json
+            let read = try await db.get("d")
+            #expect(read == expected)
+            #expect(read.objectValue?.keys.filter { $0 != "_rev" } == body.objectValue?.keys)
         }
     }
 

@@ -43,7 +43,8 @@ extension DatabaseBehaviourTests {
             // api16 keys, key, range, postRange.
             try await backend.withDatabase { db in
                 _ = try await seeded(db)
-                let keys = try await db.allDocs(AllDocsOptions(keys: ["cherry", "apple", "cherry"]))
+                let keys = try await db.allDocs(
+                    AllDocsOptions(keys: ["cherry", "apple", "cherry"]))
                 #expect(keys.rows.map(\.id) == ["cherry", "apple", "cherry"])
                 let key = try await db.allDocs(AllDocsOptions(startKey: "banana", endKey: "banana"))
                 #expect(key.rows.map(\.id) == ["banana"])
@@ -66,7 +67,8 @@ extension DatabaseBehaviourTests {
             // first one, in the direction read.
             try await backend.withDatabase { db in
                 _ = try await seeded(db)
-                let paged = try await db.allDocs(AllDocsOptions(descending: true, skip: 1, limit: 2))
+                let paged = try await db.allDocs(
+                    AllDocsOptions(descending: true, skip: 1, limit: 2))
                 #expect(paged.rows.map(\.id) == ["cherry", "banana"])
                 #expect(paged.offset == 1)
                 #expect(paged.totalRows == 4)
@@ -132,7 +134,8 @@ extension DatabaseBehaviourTests {
                 #expect(seq.totalRows == 4)
                 let updateSeq = try #require(seq.updateSeq)
                 #expect(sequencePosition(updateSeq) == 6)
-                #expect(sequencePosition(updateSeq) == sequencePosition(try await db.info().updateSeq))
+                #expect(
+                    sequencePosition(updateSeq) == sequencePosition(try await db.info().updateSeq))
             }
         }
 

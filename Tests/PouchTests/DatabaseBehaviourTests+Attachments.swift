@@ -57,7 +57,8 @@ extension DatabaseBehaviourTests {
                             length: 3))
                 #expect(
                     attachments["b.json"]
-                        == Self.stub("application/json", revpos: 2, digest: Self.jsonDigest, length: 7))
+                        == Self.stub(
+                            "application/json", revpos: 2, digest: Self.jsonDigest, length: 7))
             }
         }
 
@@ -123,9 +124,10 @@ extension DatabaseBehaviourTests {
                     ])
                 let old = try await db.getAttachment(docID: "d", name: "a.txt", rev: first.rev)
                 #expect(
-                    old == AttachmentData(
-                        data: Data("hello world".utf8), contentType: "text/plain",
-                        digest: Self.helloWorldDigest))
+                    old
+                        == AttachmentData(
+                            data: Data("hello world".utf8), contentType: "text/plain",
+                            digest: Self.helloWorldDigest))
             }
         }
 
@@ -284,11 +286,14 @@ extension DatabaseBehaviourTests {
                 #expect(
                     both["_attachments"] == [
                         "note.txt": note,
-                        "img.png": Self.stub("image/png", revpos: 2, digest: Self.pngDigest, length: 16),
+                        "img.png": Self.stub(
+                            "image/png", revpos: 2, digest: Self.pngDigest, length: 16),
                     ])
                 let png = try await db.getAttachment(docID: "d", name: "img.png", rev: nil)
                 #expect(
-                    png == AttachmentData(data: Self.png, contentType: "image/png", digest: Self.pngDigest))
+                    png
+                        == AttachmentData(
+                            data: Self.png, contentType: "image/png", digest: Self.pngDigest))
                 let old = try await db.getAttachment(docID: "d", name: "note.txt", rev: created.rev)
                 #expect(old.data == Data("hello world".utf8))
             }
@@ -359,7 +364,8 @@ extension DatabaseBehaviourTests {
             // Attachments are bytes, not text: all 256 values, inline and
             // standalone, come back as written.
             try await backend.withDatabase { db in
-                let bytes = Data((0...255).map { UInt8($0) } + (0...255).reversed().map { UInt8($0) })
+                let bytes = Data(
+                    (0...255).map { UInt8($0) } + (0...255).reversed().map { UInt8($0) })
                 let digest = "md5-" + Data(MD5.digest(bytes)).base64EncodedString()
                 let put = try await db.putAttachment(
                     docID: "d", name: "all.bin", rev: nil, data: bytes,
@@ -373,8 +379,11 @@ extension DatabaseBehaviourTests {
                     #expect(read.data == bytes)
                     #expect(read.digest == digest)
                 }
-                let inline = try await db.get("d", options: GetOptions(rev: put.rev, attachments: true))
-                #expect(inline["_attachments"]?["all.bin"]?["data"] == .string(bytes.base64EncodedString()))
+                let inline = try await db.get(
+                    "d", options: GetOptions(rev: put.rev, attachments: true))
+                #expect(
+                    inline["_attachments"]?["all.bin"]?["data"]
+                        == .string(bytes.base64EncodedString()))
             }
         }
 

@@ -32,7 +32,8 @@ extension DatabaseBehaviourTests {
                 #expect(second[3].id == "a")
                 #expect(second[3].rev?.generation == 2)
                 await #expect(throws: PouchError.notFound("deleted")) { try await db.get("a") }
-                #expect(try await db.get("b") == ["_id": "b", "_rev": second[1].rev!.json, "n": 20])
+                #expect(
+                    try await db.get("b") == ["_id": "b", "_rev": second[1].rev!.json, "n": 20])
             }
         }
 
@@ -79,7 +80,10 @@ extension DatabaseBehaviourTests {
                 let first = try await db.put(["_id": "d"])
                 let results = try await db.bulkDocs(
                     [
-                        ["_id": "d", "_rev": first.rev.json, "_attachments": ["a": ["stub": true]]],
+                        [
+                            "_id": "d", "_rev": first.rev.json,
+                            "_attachments": ["a": ["stub": true]],
+                        ],
                         ["_id": "e", "n": 1],
                     ], newEdits: true)
                 #expect(results.count == 2)
@@ -139,7 +143,8 @@ extension DatabaseBehaviourTests {
                     "_revisions": ["start": 4, "ids": ["d4", "c3"]], "v": 4,
                 ]
                 try await db.bulkDocs([graft], newEdits: false)
-                let grafted = try await db.get("y", options: GetOptions(revs: true, conflicts: true))
+                let grafted = try await db.get(
+                    "y", options: GetOptions(revs: true, conflicts: true))
                 #expect(grafted["_rev"] == "4-d4")
                 #expect(grafted["_revisions"] == ["start": 4, "ids": ["d4", "c3", "b2", "a1"]])
                 #expect(grafted["_conflicts"] == nil)

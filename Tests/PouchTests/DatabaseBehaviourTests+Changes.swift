@@ -145,7 +145,8 @@ extension DatabaseBehaviourTests {
             // row's sequence.
             try await backend.withDatabase { db in
                 try await people(db)
-                let ids = try await db.changes(ChangesOptions(filter: .docIDs(["p2", "c1", "ghost"])))
+                let ids = try await db.changes(
+                    ChangesOptions(filter: .docIDs(["p2", "c1", "ghost"])))
                 #expect(ids.results.map(\.id) == ["c1", "p2"])
                 #expect(ids.lastSeq == ids.results[1].seq)
                 let limited = try await db.changes(
@@ -191,7 +192,10 @@ extension DatabaseBehaviourTests {
                 #expect(ids.results.count == 1)
                 #expect(ids.results.first?.isDeleted == true)
                 #expect(ids.results.first?.changes == [plain.rev])
-                #expect(ids.results.first?.doc == ["_id": "p1", "_rev": plain.rev.json, "_deleted": true])
+                #expect(
+                    ids.results.first?.doc == [
+                        "_id": "p1", "_rev": plain.rev.json, "_deleted": true,
+                    ])
                 let people = try await db.changes(
                     ChangesOptions(filter: .selector(["type": "person"])))
                 #expect(people.results.map(\.id) == ["p2"])

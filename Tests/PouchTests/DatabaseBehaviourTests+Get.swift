@@ -53,8 +53,9 @@ extension DatabaseBehaviourTests {
                 let revs = try await threeEditsAndABranch(db)
                 let info = try await db.get("d", options: GetOptions(revsInfo: true))
                 #expect(
-                    info["_revs_info"] == .array(
-                        revs.reversed().map { ["rev": $0.json, "status": "available"] }))
+                    info["_revs_info"]
+                        == .array(
+                            revs.reversed().map { ["rev": $0.json, "status": "available"] }))
                 let replicated: JSON = [
                     "_id": "y", "_rev": "3-c3",
                     "_revisions": ["start": 3, "ids": ["c3", "b2", "a1"]], "v": 3,
@@ -160,7 +161,7 @@ extension DatabaseBehaviourTests {
                 await #expect(throws: PouchError.notFound("missing")) {
                     try await db.get("d", options: GetOptions(rev: RevisionID("2-ffff")))
                 }
-                await #expect { 
+                await #expect {
                     try await db.get("d", options: GetOptions(rev: RevisionID("1-root")))
                 } throws: { ($0 as? PouchError)?.code == .notFound }
             }
@@ -216,7 +217,7 @@ extension DatabaseBehaviourTests {
                 ]
                 #expect(all.count == 2)
                 #expect(expected.allSatisfy { all.contains($0) })
-                await #expect { 
+                await #expect {
                     try await db.openRevisions("nodoc", revisions: .all, options: GetOptions())
                 } throws: { ($0 as? PouchError)?.code == .notFound }
             }
@@ -232,7 +233,8 @@ extension DatabaseBehaviourTests {
                     options: GetOptions())
                 #expect(
                     list == [
-                        .ok(["_id": "d", "_rev": "3-cccc", "v": "c"]), .missing(RevisionID("9-zzzz")!),
+                        .ok(["_id": "d", "_rev": "3-cccc", "v": "c"]),
+                        .missing(RevisionID("9-zzzz")!),
                     ])
                 let withRevs = try await db.openRevisions(
                     "d", revisions: .revisions([RevisionID("3-cccc")!]),

@@ -25,9 +25,13 @@ extension DatabaseBehaviourTests {
                     "new": ["1-n1", "2-n2"].compactMap(RevisionID.init),
                 ])
                 #expect(Set(diff.keys) == ["a", "new"])
-                #expect(Set(diff["a"]?.missing ?? []) == Set(["4-a4", "2-zz"].compactMap(RevisionID.init)))
+                #expect(
+                    Set(diff["a"]?.missing ?? [])
+                        == Set(["4-a4", "2-zz"].compactMap(RevisionID.init)))
                 #expect(diff["a"]?.possibleAncestors == [RevisionID("3-a3")!])
-                #expect(Set(diff["new"]?.missing ?? []) == Set(["1-n1", "2-n2"].compactMap(RevisionID.init)))
+                #expect(
+                    Set(diff["new"]?.missing ?? [])
+                        == Set(["1-n1", "2-n2"].compactMap(RevisionID.init)))
                 #expect(diff["new"]?.possibleAncestors == [])
                 let known = try await db.revsDiff([
                     "a": ["1-a1", "2-a2", "3-a3"].compactMap(RevisionID.init)
@@ -55,7 +59,10 @@ extension DatabaseBehaviourTests {
         /// api11's documents: `a` at 2-a2 and `c` with two roots.
         func seeded(_ db: any DocumentDatabase) async throws {
             let docs: [JSON] = [
-                ["_id": "a", "_rev": "2-a2", "_revisions": ["start": 2, "ids": ["a2", "a1"]], "v": "a"],
+                [
+                    "_id": "a", "_rev": "2-a2", "_revisions": ["start": 2, "ids": ["a2", "a1"]],
+                    "v": "a",
+                ],
                 ["_id": "c", "_rev": "1-c1", "v": "c1"], ["_id": "c", "_rev": "1-c2", "v": "c2"],
             ]
             #expect(try await db.bulkDocs(docs, newEdits: false).isEmpty)
@@ -73,7 +80,8 @@ extension DatabaseBehaviourTests {
                 let results = try await db.bulkGet(
                     [
                         BulkGetRequest(id: "a", rev: RevisionID("2-a2")), BulkGetRequest(id: "a"),
-                        BulkGetRequest(id: "nope"), BulkGetRequest(id: "a", rev: RevisionID("9-zz")),
+                        BulkGetRequest(id: "nope"),
+                        BulkGetRequest(id: "a", rev: RevisionID("9-zz")),
                     ], options: BulkGetOptions(revs: true))
                 #expect(
                     results == [
@@ -81,9 +89,12 @@ extension DatabaseBehaviourTests {
                         BulkGetResult(id: "a", docs: [.ok(a)]),
                         BulkGetResult(
                             id: "nope",
-                            docs: [.error(id: "nope", rev: "undefined", error: .notFound("missing"))]),
+                            docs: [
+                                .error(id: "nope", rev: "undefined", error: .notFound("missing"))
+                            ]),
                         BulkGetResult(
-                            id: "a", docs: [.error(id: "a", rev: "9-zz", error: .notFound("missing"))]),
+                            id: "a",
+                            docs: [.error(id: "a", rev: "9-zz", error: .notFound("missing"))]),
                     ])
             }
         }
@@ -105,10 +116,13 @@ extension DatabaseBehaviourTests {
                 let plain = try await db.bulkGet(
                     [BulkGetRequest(id: "a", rev: RevisionID("2-a2"))],
                     options: BulkGetOptions(revs: false))
-                #expect(plain == [BulkGetResult(id: "a", docs: [.ok(["_id": "a", "_rev": "2-a2", "v": "a"])])])
+                #expect(
+                    plain == [
+                        BulkGetResult(id: "a", docs: [.ok(["_id": "a", "_rev": "2-a2", "v": "a"])])
+                    ])
             }
         }
-    
+
         @Test(arguments: Backend.allCases)
         func bulkGetInlinesAttachmentsAfterAttsSinceAndFollowsLatest(
             backend: Backend
@@ -142,5 +156,5 @@ extension DatabaseBehaviourTests {
                 #expect(leaf["_rev"] == r2.rev.json)
             }
         }
-}
+    }
 }

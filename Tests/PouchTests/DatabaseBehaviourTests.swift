@@ -85,7 +85,10 @@ import Testing
             #expect(first.id.allSatisfy { "0123456789abcdef".contains($0) })
             #expect(first.id != second.id)
             #expect(first.rev.generation == 1)
-            #expect(try await db.get(first.id) == ["_id": .string(first.id), "_rev": first.rev.json, "k": "v"])
+            #expect(
+                try await db.get(first.id) == [
+                    "_id": .string(first.id), "_rev": first.rev.json, "k": "v",
+                ])
             let named = try await db.post(["_id": "named", "k": 1])
             #expect(named.id == "named")
             await #expect(throws: PouchError.conflict()) {

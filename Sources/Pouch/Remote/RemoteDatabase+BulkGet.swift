@@ -83,7 +83,8 @@ extension RemoteDatabase {
             let error = PouchError.notFound("missing")
             return BulkGetResult(
                 id: item.id,
-                docs: [.error(id: item.id, rev: item.rev?.description ?? "undefined", error: error)])
+                docs: [.error(id: item.id, rev: item.rev?.description ?? "undefined", error: error)]
+            )
         }
         var request = HTTPRequest("GET", PercentEncoding.documentPath(item.id))
         let revisions = item.rev.map { JSON(revisions: [$0]) }

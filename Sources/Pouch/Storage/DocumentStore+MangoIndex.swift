@@ -38,7 +38,7 @@ extension DocumentStore {
             try refreshIndexes(ddoc: record.id, definedBy: winningBody(record))
             return
         }
-        let indexes = try mangoIndexes()
+        let indexes = try indexesForWrite()
         guard !indexes.isEmpty else { return }
         try removeEntries(ofDocument: record.key)
         guard let body = try winningBody(record) else { return }
@@ -46,6 +46,14 @@ extension DocumentStore {
         for stored in indexes {
             try insertEntry(stored, key: record.key, id: record.id, body: body, using: insert)
         }
+    }
+
+    /// The Mango indexes, read once per write transaction.
+    private func indexesForWrite() throws(PouchError) -> [StoredIndex] {
+        if let indexes = indexesInWrite { return indexes }
+        let indexes = try mangoIndexes()
+        indexesInWrite = indexes
+        return indexes
     }
 
     /// Removes a document from every index, before it is purged.
@@ -112,6 +120,7 @@ extension DocumentStore {
     }
 
     private func dropIndex(_ number: Int64) throws(PouchError) {
+        indexesInWrite = nil
         for sql in [
             "DELETE FROM mango_entries WHERE idx = ?", "DELETE FROM mango_indexes WHERE idx = ?",
         ] {
@@ -123,6 +132,7 @@ extension DocumentStore {
 
     /// Adds an index and indexes every live document.
     private func buildIndex(_ index: MangoIndex) throws(PouchError) {
+        indexesInWrite = nil
         let add = try connection.statement(
             "INSERT INTO mango_indexes (ddoc, name, def) VALUES (?, ?, ?)")
         try add.bind(1, index.ddoc)

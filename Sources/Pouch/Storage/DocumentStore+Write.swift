@@ -63,6 +63,11 @@ extension DocumentStore {
     func writeEdit(
         _ doc: IncomingDocument, id: String, counters: inout Counters
     ) throws(PouchError) -> RevisionID {
+        if doc.rev == nil, doc.attachments == nil,
+            let rev = try create(doc, id: id, counters: &counters)
+        {
+            return rev
+        }
         let existing = try document(id)
         let parent = try parentForEdit(doc, existing)
         let parentAttachments =
@@ -92,6 +97,33 @@ extension DocumentStore {
         try commit(
             id: id, existing: existing, tree: tree, rev: rev, record: record,
             counters: &counters)
+        return rev
+    }
+
+    /// Stores the first revision of a document whose id is not taken, in
+    /// one insert with no lookup first; `nil`, having written nothing, when
+    /// the id is taken (the edit then goes the general way).
+    private func create(
+        _ doc: IncomingDocument, id: String, counters: inout Counters
+    ) throws(PouchError) -> RevisionID? {
+        let body = doc.bodyBytes
+        let rev =
+            doc.predictedRevision
+            ?? RevisionID.next(
+                after: nil, isDeleted: doc.isDeleted, body: body, attachmentDigests: [])
+        var tree = RevisionTree()
+        tree.insert(rev, parent: nil, isDeleted: doc.isDeleted)
+        var record = DocumentRecord(key: 0, id: id, seq: counters.updateSeq + 1, tree: tree)
+        guard let key = try insertIfAbsent(record, winner: rev, isDeleted: doc.isDeleted) else {
+            return nil
+        }
+        record.key = key
+        counters.updateSeq = record.seq
+        try saveRevision(
+            rev, of: key,
+            record: RevisionRecord(isDeleted: doc.isDeleted, body: body, attachments: []))
+        counters.count(before: nil, after: doc.isDeleted)
+        try indexDocument(record)
         return rev
     }
 

@@ -5,6 +5,10 @@
 /// transaction its caller opened.
 final class DocumentStore {
     let connection: Connection
+    /// The Mango indexes as read in the current write transaction, so a
+    /// batch asks for them once rather than once per document; cleared
+    /// when a transaction starts and whenever an index is added or dropped.
+    var indexesInWrite: [StoredIndex]?
 
     init(connection: Connection) {
         self.connection = connection
@@ -36,7 +40,9 @@ final class DocumentStore {
 
     /// Runs `body` in a write transaction.
     func write<T>(_ body: () throws(PouchError) -> T) throws(PouchError) -> T {
-        try connection.transaction(immediate: true, body)
+        indexesInWrite = nil
+        defer { indexesInWrite = nil }
+        return try connection.transaction(immediate: true, body)
     }
 
     /// Runs `body` in a read transaction: one consistent snapshot.
@@ -144,18 +150,39 @@ extension DocumentStore {
     func save(
         _ record: DocumentRecord, winner: RevisionID, isDeleted: Bool, isNew: Bool
     ) throws(PouchError) -> Int64 {
-        let sql =
-            isNew
-            ? "INSERT INTO docs (seq, winner, deleted, tree, id) VALUES (?, ?, ?, ?, ?)"
-            : "UPDATE docs SET seq = ?, winner = ?, deleted = ?, tree = ? WHERE doc = ?"
-        let statement = try connection.statement(sql)
+        guard !isNew else {
+            guard let key = try insertIfAbsent(record, winner: winner, isDeleted: isDeleted) else {
+                throw PouchError.storage("document \(record.id) was stored twice")
+            }
+            return key
+        }
+        let statement = try connection.statement(
+            "UPDATE docs SET seq = ?, winner = ?, deleted = ?, tree = ? WHERE doc = ?")
+        try bindRow(record, winner: winner, isDeleted: isDeleted, to: statement)
+        try statement.bind(5, record.key)
+        try statement.run()
+        return record.key
+    }
+
+    /// Inserts a new document's row and returns its key, or `nil` without
+    /// writing when a document with that id is already stored.
+    func insertIfAbsent(
+        _ record: DocumentRecord, winner: RevisionID, isDeleted: Bool
+    ) throws(PouchError) -> Int64? {
+        let statement = try connection.statement(Schema.insertDocument)
+        try bindRow(record, winner: winner, isDeleted: isDeleted, to: statement)
+        try statement.bind(5, record.id)
+        try statement.run()
+        return connection.changes == 1 ? connection.lastInsertedRowID : nil
+    }
+
+    private func bindRow(
+        _ record: DocumentRecord, winner: RevisionID, isDeleted: Bool, to statement: Statement
+    ) throws(PouchError) {
         try statement.bind(1, record.seq)
         try statement.bind(2, winner.description)
         try statement.bind(3, isDeleted)
         try statement.bind(4, blob: record.tree.encoded())
-        if isNew { try statement.bind(5, record.id) } else { try statement.bind(5, record.key) }
-        try statement.run()
-        return isNew ? connection.lastInsertedRowID : record.key
     }
 
     func deleteDocument(key: Int64) throws(PouchError) {
@@ -184,8 +211,7 @@ extension DocumentStore {
     func saveRevision(
         _ rev: RevisionID, of key: Int64, record: RevisionRecord
     ) throws(PouchError) {
-        let statement = try connection.statement(
-            "INSERT OR REPLACE INTO revs (doc, rev, deleted, body, atts) VALUES (?, ?, ?, ?, ?)")
+        let statement = try connection.statement(Schema.insertRevision)
         try statement.bind(1, key)
         try statement.bind(2, rev.description)
         try statement.bind(3, record.isDeleted)

@@ -11,12 +11,12 @@
 /// - `local_docs`: `_local` documents, outside every feed.
 /// - `mango_indexes`, `mango_entries`: Mango JSON indexes and their keys
 ///   (see `DocumentStore+MangoIndex.swift`).
-enum Schema {
+package enum Schema {
     /// The version this code writes.
     static let currentVersion = 2
 
     /// The migrations, the one at index `n` taking version `n` to `n + 1`.
-    static let migrations: [String] = [
+    package static let migrations: [String] = [
         """
         CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value) WITHOUT ROWID;
         CREATE TABLE docs (
@@ -67,6 +67,18 @@ enum Schema {
         CREATE INDEX mango_entries_by_doc ON mango_entries (doc);
         """,
     ]
+
+    /// Adds a document's row unless its id is taken. Parameters: sequence,
+    /// winning revision, deleted flag, encoded revision tree, id.
+    package static let insertDocument = """
+        INSERT INTO docs (seq, winner, deleted, tree, id) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (id) DO NOTHING
+        """
+
+    /// Stores one revision. Parameters: document key, revision, deleted
+    /// flag, body, attachment descriptions.
+    package static let insertRevision =
+        "INSERT OR REPLACE INTO revs (doc, rev, deleted, body, atts) VALUES (?, ?, ?, ?, ?)"
 
     /// Brings the schema of `connection` up to `currentVersion`.
     ///

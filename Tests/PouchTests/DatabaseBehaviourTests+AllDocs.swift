@@ -58,6 +58,9 @@ extension DatabaseBehaviourTests {
                 #expect(after.rows.map(\.id) == ["cherry"])
                 let upTo = try await db.allDocs(AllDocsOptions(endKey: "banana"))
                 #expect(upTo.rows.map(\.id) == ["apple", "banana"])
+                let nothing = try await db.allDocs(
+                    AllDocsOptions(startKey: "banana", endKey: "banana", inclusiveEnd: false))
+                #expect(nothing.rows.isEmpty)
             }
         }
 

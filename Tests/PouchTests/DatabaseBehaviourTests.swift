@@ -75,6 +75,39 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases)
+    func aRevisionForAnUnknownDocumentIsAConflict(backend: Backend) async throws {
+        // CouchDB: an edit of a revision the database never had conflicts.
+        try await backend.withDatabase { db in
+            await #expect(throws: PouchError.conflict()) {
+                try await db.put(["_id": "new", "_rev": "1-abc", "v": 1])
+            }
+            await #expect(throws: PouchError.notFound("missing")) { try await db.get("new") }
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func aTombstoneCanBeEditedBackToLife(backend: Backend) async throws {
+        // Writing on top of the deleted leaf by its revision continues the
+        // branch, as a put without `_rev` does.
+        try await backend.withDatabase { db in
+            let first = try await db.put(["_id": "d", "v": 1])
+            let deleted = try await db.remove("d", rev: first.rev)
+            let revived = try await db.put(["_id": "d", "_rev": deleted.rev.json, "v": 2])
+            #expect(revived.rev.generation == 3)
+            let doc = try await db.get("d", options: GetOptions(revs: true))
+            #expect(doc["v"] == 2)
+            #expect(
+                doc["_revisions"] == [
+                    "start": 3,
+                    "ids": [
+                        .string(revived.rev.hash), .string(deleted.rev.hash),
+                        .string(first.rev.hash),
+                    ],
+                ])
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
     func postGeneratesAnIDOrUsesTheGivenOne(backend: Backend) async throws {
         // api05: a generated id (CouchDB's are 32 lowercase hex digits),
         // a new one each time; a given `_id` is used, and conflicts again.

@@ -128,6 +128,34 @@ extension DatabaseBehaviourTests {
             }
         }
 
+        @Test(arguments: Backend.allCases)
+        func styleAllDocsListsDeletedLeavesToo(backend: Backend) async throws {
+            // `style=all_docs` lists every leaf, deleted ones included,
+            // winner first; the row is not deleted while a live leaf wins.
+            try await backend.withDatabase { db in
+                let docs: [JSON] = [
+                    ["_id": "d", "_rev": "1-aaaa"],
+                    [
+                        "_id": "d", "_rev": "2-bbbb",
+                        "_revisions": ["start": 2, "ids": ["bbbb", "aaaa"]],
+                    ],
+                    [
+                        "_id": "d", "_rev": "3-dddd", "_deleted": true,
+                        "_revisions": ["start": 3, "ids": ["dddd", "cccc", "aaaa"]],
+                    ],
+                ]
+                try await db.bulkDocs(docs, newEdits: false)
+                let changes = try await db.changes(ChangesOptions(style: .allDocs))
+                #expect(changes.results.map(\.id) == ["d"])
+                #expect(
+                    changes.results.first?.changes
+                        == ["2-bbbb", "3-dddd"].compactMap(RevisionID.init))
+                #expect(changes.results.first?.isDeleted == false)
+                let main = try await db.changes(ChangesOptions())
+                #expect(main.results.first?.changes == [RevisionID("2-bbbb")!])
+            }
+        }
+
         /// api14's documents, without the design document.
         func people(_ db: any DocumentDatabase) async throws {
             try await db.bulkDocs(

@@ -150,6 +150,21 @@ extension DatabaseBehaviourTests {
         }
 
         @Test(arguments: Backend.allCases)
+        func conflictsAreListedInWinningOrder(backend: Backend) async throws {
+            // couch_doc:to_doc_info sorts leaves live first, then by
+            // revision descending; `_conflicts` is that order after the
+            // winner.
+            try await backend.withDatabase { db in
+                let roots: [JSON] = ["aaaa", "cccc", "bbbb"].map {
+                    ["_id": "d", "_rev": .string("1-\($0)")]
+                }
+                try await db.bulkDocs(roots, newEdits: false)
+                let doc = try await db.get("d", options: GetOptions(conflicts: true))
+                #expect(doc == ["_id": "d", "_rev": "1-cccc", "_conflicts": ["1-bbbb", "1-aaaa"]])
+            }
+        }
+
+        @Test(arguments: Backend.allCases)
         func revReadsAnyLeafAndRejectsUnknownOnes(backend: Backend) async throws {
             // api08: old, tomb, unknown, ancestor.
             try await backend.withDatabase { db in

@@ -141,6 +141,26 @@ import Testing
         }
     }
 
+    @Test func attachmentOfSeveralMegabytesRoundTripsByteForByte() async throws {
+        // 2.5 MiB and 7 bytes, byte i = (7i + i / 4096) mod 251; its digest
+        // was computed separately with Python's hashlib.
+        var body = [UInt8](repeating: 0, count: 2_621_447)
+        for index in body.indices {
+            let value: Int = (index * 7 + index / 4096) % 251
+            body[index] = UInt8(value)
+        }
+        try await Self.withServer { (server) async throws in
+            _ = try await server.request("PUT", "/db")
+            let put = try await server.request(
+                "PUT", "/db/big/b.bin", raw: body,
+                headers: [("Content-Type", "application/octet-stream")])
+            #expect(put.status == 201)
+            let got = try await server.request("GET", "/db/big/b.bin")
+            #expect(got.body == Data(body))
+            #expect(got.headers["etag"] == "\"md5-cX7bMS/5SkOVdqJ/4bQKsA==\"")
+        }
+    }
+
     @Test func multipartRelatedPutCarriesFollowingAttachments() async throws {
         try await Self.withServer { (server) async throws in
             _ = try await server.request("PUT", "/db")

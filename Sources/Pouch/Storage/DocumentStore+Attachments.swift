@@ -17,7 +17,7 @@ extension DocumentStore {
             switch attachment {
             case .inline(let name, let type, let data, let computed, let given, let revpos):
                 let digest = newEdits ? computed : (given ?? computed)
-                try saveAttachmentData(data, digest: digest)
+                try saveAttachmentData(data, digest: digest, name: name)
                 result.append(
                     AttachmentInfo(
                         name: name, contentType: type, digest: digest, length: data.count,

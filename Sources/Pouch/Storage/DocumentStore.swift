@@ -1,3 +1,6 @@
+import CSQLite
+import Foundation
+
 /// The document store on one SQLite connection: the synchronous engine
 /// behind `Database`. One instance writes; others only read.
 ///
@@ -30,12 +33,34 @@ final class DocumentStore {
             try connection.execute("PRAGMA synchronous = NORMAL")
             // Reads of the main file go through a memory map (no read
             // system call per page); each connection caches up to 8 MB.
-            try connection.execute("PRAGMA mmap_size = 268435456")
+            try connection.execute("PRAGMA mmap_size = \(memoryMapSize)")
             try connection.execute("PRAGMA cache_size = -8192")
         }
         try connection.execute("PRAGMA foreign_keys = OFF")
         if isWriter { try Schema.migrate(connection) }
         return DocumentStore(connection: connection)
+    }
+
+    /// The bytes of the file each connection reads through a memory map.
+    static let memoryMapSize = 268_435_456
+
+    /// Runs `body` with this connection's memory map of the file closed,
+    /// so every page it reads is copied by `pread` into SQLite's cache or
+    /// straight into the caller's buffer, and none stays mapped (resident)
+    /// in the process afterwards. The map reopens on the next read after.
+    ///
+    /// Call it outside a transaction: SQLite keeps the map while pages
+    /// are in use.
+    func withoutMemoryMap<T>(_ body: () throws -> T) throws -> T {
+        try connection.execute("PRAGMA mmap_size = 0")
+        defer {
+            do {
+                try connection.execute("PRAGMA mmap_size = \(Self.memoryMapSize)")
+            } catch {
+                Logger.storage.warning("a reader stays without its memory map: \(error)")
+            }
+        }
+        return try body()
     }
 
     /// Runs `body` in a write transaction.
@@ -252,22 +277,54 @@ extension DocumentStore {
 
     // MARK: Attachment bodies
 
-    func saveAttachmentData(_ data: [UInt8], digest: String) throws(PouchError) {
+    /// Stores `data` as the body for `digest` unless one is already held.
+    ///
+    /// The row is inserted with a `zeroblob` and filled in place from the
+    /// caller's bytes, so the only whole copy is the one SQLite writes to
+    /// its file; it commits with the caller's transaction.
+    func saveAttachmentData(_ data: Data, digest: String, name: String) throws(PouchError) {
+        guard try !hasAttachmentData(digest: digest) else { return }
+        let limit = Int(sqlite3_limit(connection.handle, SQLITE_LIMIT_LENGTH, -1))
+        guard data.count <= limit else {
+            // CouchDB's answer to a body over `max_attachment_size`.
+            throw PouchError(.init("attachment_too_large"), name, status: 413)
+        }
         let statement = try connection.statement(
-            "INSERT OR IGNORE INTO attachments (digest, length, data) VALUES (?, ?, ?)")
+            "INSERT INTO attachments (digest, length, data) VALUES (?, ?, ?)")
         try statement.bind(1, digest)
         try statement.bind(2, data.count)
-        try statement.bind(3, blob: data)
+        try statement.bindZeroBlob(3, count: data.count)
         try statement.run()
+        guard !data.isEmpty else { return }
+        let row = connection.lastInsertedRowID
+        let written = data.withUnsafeBytes { bytes in
+            Result { () throws(PouchError) in
+                try connection.writeBlob(bytes, table: "attachments", column: "data", row: row)
+            }
+        }
+        try written.get()
     }
 
-    func attachmentData(digest: String) throws(PouchError) -> [UInt8]? {
+    /// The body stored for `digest`, read from its pages straight into the
+    /// returned value; `nil` when none is held.
+    func attachmentData(digest: String) throws(PouchError) -> Data? {
         let statement = try connection.statement(
-            "SELECT data FROM attachments WHERE digest = ?")
+            "SELECT rowid, length FROM attachments WHERE digest = ?")
         defer { statement.reset() }
         try statement.bind(1, digest)
         guard try statement.step() else { return nil }
-        return statement.bytes(0) ?? []
+        let (row, length) = (statement.int64(0), statement.int(1))
+        statement.reset()
+        var data = Data(count: length)
+        guard length > 0 else { return data }
+        let read = data.withUnsafeMutableBytes { buffer in
+            Result { () throws(PouchError) in
+                try connection.readBlob(
+                    into: buffer, table: "attachments", column: "data", row: row)
+            }
+        }
+        try read.get()
+        return data
     }
 
     func hasAttachmentData(digest: String) throws(PouchError) -> Bool {

@@ -38,6 +38,21 @@ import Testing
         }
     }
 
+    @Test func deletingADatabaseWithARevIsRefused() async throws {
+        // CouchDB's chttpd_db: a `DELETE /db?rev=` is a document delete
+        // whose id went missing, never a database delete.
+        try await Self.withServer { (server) async throws in
+            #expect(try await server.request("PUT", "/db").status == 201)
+            let refused = try await server.request("DELETE", "/db?rev=1-abc")
+            #expect(refused.status == 400)
+            let reason =
+                "You tried to DELETE a database with a ?=rev parameter. "
+                + "Did you mean to DELETE a document instead?"
+            #expect(try refused.json == ["error": "bad_request", "reason": .string(reason)])
+            #expect(try await server.request("GET", "/db").status == 200)
+        }
+    }
+
     @Test func illegalDatabaseNameHasCouchDBsReason() async throws {
         try await Self.withServer { (server) async throws in
             let response = try await server.request("PUT", "/Bad")

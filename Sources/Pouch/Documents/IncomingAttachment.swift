@@ -20,6 +20,14 @@ enum IncomingAttachment: Sendable {
     /// CouchDB's default attachment type.
     static let defaultContentType = "application/octet-stream"
 
+    /// Checks a name as CouchDB's `validate_attachment_name` does: a name
+    /// starting with `_` is `bad_request`.
+    static func validate(name: String) throws(PouchError) {
+        guard name.utf8.first == UInt8(ascii: "_") else { return }
+        throw PouchError.badRequest(
+            "Attachment name '\(name)' starts with prohibited character '_'")
+    }
+
     /// Parses `_attachments`; bad base64 or a member that is neither data
     /// nor a stub is `bad_request`.
     static func list(from value: JSON) throws(PouchError) -> [IncomingAttachment] {
@@ -41,9 +49,7 @@ enum IncomingAttachment: Sendable {
         guard case .object = value else {
             throw PouchError.badRequest("Attachment \(name) must be a JSON object")
         }
-        if name.utf8.first == UInt8(ascii: "_") {
-            throw PouchError.badRequest("Attachment name '_' prefix is reserved.")
-        }
+        try validate(name: name)
         let digest = value["digest"]?.stringValue
         let revpos = value["revpos"]?.intValue
         if value["stub"] == .bool(true) {

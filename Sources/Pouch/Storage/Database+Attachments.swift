@@ -11,6 +11,7 @@ extension Database {
         docID: String, name: String, rev: RevisionID?, data: Data, contentType: String
     ) async throws -> WriteResult {
         try DocumentID.validate(docID)
+        try IncomingAttachment.validate(name: name)
         // The caller's bytes are digested and stored in place, never copied.
         let added = IncomingAttachment.inline(
             name: name, contentType: contentType, data: data,
@@ -42,7 +43,9 @@ extension Database {
     public func removeAttachment(
         docID: String, name: String, rev: RevisionID
     ) async throws -> WriteResult {
-        try await write { store in
+        try DocumentID.validate(docID)
+        try IncomingAttachment.validate(name: name)
+        return try await write { store in
             var edit = try store.editBase(docID: docID, rev: rev)
             let attachments = edit.attachments ?? []
             guard attachments.contains(where: { $0.name == name }) else {

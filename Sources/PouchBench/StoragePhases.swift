@@ -32,7 +32,7 @@ enum StoragePhases {
                 floorName: "sqlite insert", floorRate: floorRate),
         ]
         let path = settings.directory + "/storage.sqlite"
-        let database = try await Database(path: path)
+        let database = try Database(path: path)
         let (_, insertSeconds) = try await measure {
             for batch in batches { _ = try await database.bulkDocs(batch, newEdits: true) }
         }

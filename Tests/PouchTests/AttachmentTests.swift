@@ -14,7 +14,7 @@ import Testing
         // compressed attachment); it is kept as given so stubs still match.
         let db = try Database.inMemory(name: "replicated")
         let given = "md5-givenByTheSourceAAAAAAAAA=="
-        try await db.bulkDocs(
+        try await db.storeReplicated(
             [
                 [
                     "_id": "g", "_rev": "1-g1",
@@ -25,17 +25,15 @@ import Testing
                         ]
                     ],
                 ]
-            ],
-            newEdits: false)
+            ])
         #expect(try await db.get("g")["_attachments"]?["x"]?["digest"] == .string(given))
-        try await db.bulkDocs(
+        try await db.storeReplicated(
             [
                 [
                     "_id": "g", "_rev": "2-g2", "_revisions": ["start": 2, "ids": ["g2", "g1"]],
                     "_attachments": ["x": ["stub": true, "revpos": 1]],
                 ]
-            ],
-            newEdits: false)
+            ])
         #expect(try await db.get("g")["_attachments"]?["x"]?["revpos"] == 1)
     }
 

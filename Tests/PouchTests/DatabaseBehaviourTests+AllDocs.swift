@@ -15,8 +15,8 @@ extension DatabaseBehaviourTests {
                 ],
                 newEdits: true)
             let date = try await db.put(["_id": "date", "_rev": seed[3].rev!.json, "n": 4])
-            try await db.bulkDocs(
-                [["_id": "date", "_rev": "1-ffff", "n": "other"]], newEdits: false)
+            try await db.storeReplicated(
+                [["_id": "date", "_rev": "1-ffff", "n": "other"]])
             var revs: [String: RevisionID] = [:]
             for row in seed { revs[row.id] = row.rev }
             revs["date"] = date.rev

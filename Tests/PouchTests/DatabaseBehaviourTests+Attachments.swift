@@ -213,9 +213,8 @@ extension DatabaseBehaviourTests {
                 let attachment: JSON = [
                     "content_type": "application/octet-stream", "revpos": 1, "data": "AAEC",
                 ]
-                try await db.bulkDocs(
-                    [["_id": "w", "_rev": "1-w1", "_attachments": ["f.bin": attachment]]],
-                    newEdits: false)
+                try await db.storeReplicated(
+                    [["_id": "w", "_rev": "1-w1", "_attachments": ["f.bin": attachment]]])
                 #expect(
                     try await db.get("w")["_attachments"] == [
                         "f.bin": Self.stub(
@@ -230,7 +229,7 @@ extension DatabaseBehaviourTests {
                     "_id": "w", "_rev": "2-w2", "_revisions": ["start": 2, "ids": ["w2", "w1"]],
                     "_attachments": ["f.bin": ["stub": true, "revpos": 1]],
                 ]
-                try await db.bulkDocs([next], newEdits: false)
+                try await db.storeReplicated([next])
                 let stub = try await db.get("w")["_attachments"]?["f.bin"]
                 #expect(stub?["revpos"] == 1)
                 #expect(stub?["digest"] == .string(Self.bytes012Digest))

@@ -137,12 +137,12 @@ extension DatabaseBehaviourTests {
                     "_id": "y", "_rev": "3-c3",
                     "_revisions": ["start": 3, "ids": ["c3", "b2", "a1"]], "v": 3,
                 ]
-                try await db.bulkDocs([["_id": "x", "_rev": "1-a1"], y], newEdits: false)
+                try await db.storeReplicated([["_id": "x", "_rev": "1-a1"], y])
                 let graft: JSON = [
                     "_id": "y", "_rev": "4-d4",
                     "_revisions": ["start": 4, "ids": ["d4", "c3"]], "v": 4,
                 ]
-                try await db.bulkDocs([graft], newEdits: false)
+                try await db.storeReplicated([graft])
                 let grafted = try await db.get(
                     "y", options: GetOptions(revs: true, conflicts: true))
                 #expect(grafted["_rev"] == "4-d4")
@@ -153,7 +153,7 @@ extension DatabaseBehaviourTests {
                     "_id": "y", "_rev": "2-b2",
                     "_revisions": ["start": 2, "ids": ["b2", "a1"]], "v": "old",
                 ]
-                try await db.bulkDocs([older], newEdits: false)
+                try await db.storeReplicated([older])
                 let leaves = try await db.openRevisions("y", revisions: .all, options: GetOptions())
                 #expect(leaves.count == 1)
                 guard case .ok(let leaf)? = leaves.first else {
@@ -187,8 +187,8 @@ extension DatabaseBehaviourTests {
             try await backend.withDatabase { db in
                 let c = try await db.put(["_id": "c", "n": 3])
                 let c2 = try await db.put(["_id": "c", "_rev": c.rev.json, "n": 3])
-                try await db.bulkDocs(
-                    [["_id": "c", "_rev": "1-ffff", "n": "conflict"]], newEdits: false)
+                try await db.storeReplicated(
+                    [["_id": "c", "_rev": "1-ffff", "n": "conflict"]])
                 let changes = try await db.changes(ChangesOptions(style: .allDocs))
                 #expect(changes.results.map(\.id) == ["c"])
                 #expect(Set(changes.results[0].changes) == [c2.rev, RevisionID("1-ffff")!])

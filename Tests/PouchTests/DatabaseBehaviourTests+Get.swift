@@ -60,7 +60,7 @@ extension DatabaseBehaviourTests {
                     "_id": "y", "_rev": "3-c3",
                     "_revisions": ["start": 3, "ids": ["c3", "b2", "a1"]], "v": 3,
                 ]
-                try await db.bulkDocs([replicated], newEdits: false)
+                try await db.storeReplicated([replicated])
                 let y = try await db.get("y", options: GetOptions(revsInfo: true))
                 #expect(
                     y == [
@@ -158,7 +158,7 @@ extension DatabaseBehaviourTests {
                 let roots: [JSON] = ["aaaa", "cccc", "bbbb"].map {
                     ["_id": "d", "_rev": .string("1-\($0)")]
                 }
-                try await db.bulkDocs(roots, newEdits: false)
+                try await db.storeReplicated(roots)
                 let doc = try await db.get("d", options: GetOptions(conflicts: true))
                 #expect(doc == ["_id": "d", "_rev": "1-cccc", "_conflicts": ["1-bbbb", "1-aaaa"]])
             }

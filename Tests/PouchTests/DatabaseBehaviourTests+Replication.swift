@@ -18,7 +18,7 @@ extension DatabaseBehaviourTests {
                     ],
                     ["_id": "b", "_rev": "1-b1"],
                 ]
-                try await db.bulkDocs(docs, newEdits: false)
+                try await db.storeReplicated(docs)
                 let diff = try await db.revsDiff([
                     "a": ["3-a3", "4-a4", "2-zz"].compactMap(RevisionID.init),
                     "b": [RevisionID("1-b1")!],
@@ -45,7 +45,7 @@ extension DatabaseBehaviourTests {
         func revsDiffOfADeletedDocumentOffersItsTombstone(backend: Backend) async throws {
             // api12 deleted, rd2.
             try await backend.withDatabase { db in
-                try await db.bulkDocs([["_id": "b", "_rev": "1-b1"]], newEdits: false)
+                try await db.storeReplicated([["_id": "b", "_rev": "1-b1"]])
                 let deleted = try await db.remove("b", rev: RevisionID("1-b1")!)
                 let diff = try await db.revsDiff(["b": [deleted.rev, RevisionID("3-b3")!]])
                 #expect(

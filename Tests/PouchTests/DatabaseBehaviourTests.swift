@@ -294,7 +294,7 @@ import Testing
         // former winner becomes the conflict.
         try await backend.withDatabase { db in
             let first = try await db.put(["_id": "d", "v": "first"])
-            try await db.bulkDocs([["_id": "d", "_rev": "1-ffff", "v": "other"]], newEdits: false)
+            try await db.storeReplicated([["_id": "d", "_rev": "1-ffff", "v": "other"]])
             let loser = first.rev < RevisionID("1-ffff")! ? first.rev : RevisionID("1-ffff")!
             let winner = loser == first.rev ? RevisionID("1-ffff")! : first.rev
             #expect(try await db.get("d")["_rev"] == winner.json)

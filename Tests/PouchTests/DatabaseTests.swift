@@ -42,7 +42,7 @@ import Testing
             "_id": "d", "_rev": .string(first.rev.description), "n": 2,
             "_attachments": ["a.txt": ["stub": true]],
         ])
-        try await db.bulkDocs([["_id": "d", "_rev": "1-ffff", "other": true]], newEdits: false)
+        try await db.storeReplicated([["_id": "d", "_rev": "1-ffff", "other": true]])
         try await db.put(["_id": "empty"])
         let optionSets = [
             GetOptions(), GetOptions(revs: true, revsInfo: true, conflicts: true, localSeq: true),

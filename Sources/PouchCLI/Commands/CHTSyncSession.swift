@@ -13,8 +13,7 @@ struct CHTSyncSession: Sendable {
     let terminal: Terminal
 
     init(target: CHTSyncTarget, password: String, terminal: Terminal) throws {
-        try FileManager.default.createDirectory(
-            atPath: target.data, withIntermediateDirectories: true)
+        try DataFolder.create(target.data)
         let folder = URL(fileURLWithPath: target.data)
         medic = try Database(path: folder.appendingPathComponent("medic.sqlite").path)
         meta = try Database(path: folder.appendingPathComponent("meta.sqlite").path)

@@ -9,7 +9,7 @@ struct ChangesCommand: Command {
         arguments: [ArgumentSpec(name: "DATABASE", help: "A file path or an http(s) URL.")],
         options: [
             .value("since", "SEQ", "Start after this sequence ('now' for only new changes)."),
-            .value("limit", "N", "At most N changes (one-shot feed)."),
+            .value("limit", "N", "At most N changes, then stop (with --live too)."),
             .flag("include-docs", "Include each document's body."),
             .flag("descending", "Newest first (one-shot feed)."),
             .flag("all-docs", "List every leaf revision (style=all_docs)."),

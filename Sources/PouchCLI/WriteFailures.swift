@@ -1,0 +1,35 @@
+import Foundation
+import Pouch
+
+/// Documents a command could not write: each is named on standard error as
+/// it fails, and any at all make the command exit 1, as a script must
+/// notice data that did not arrive.
+enum WriteFailures {
+    /// Shows the replicator's warnings, which name each document it could
+    /// not read or the target refused (too large, invalid), on standard
+    /// error as `warning: ...` lines, unless `POUCH_LOG` chose what to log.
+    /// Its errors are left out: the command reports the error it throws.
+    static func showReplicationWarnings(_ terminal: Terminal) {
+        guard ProcessInfo.processInfo.environment["POUCH_LOG"] == nil else { return }
+        Log.setHandler { record in
+            guard record.level == .warning, record.subsystem == "replication" else { return }
+            terminal.endProgress()
+            terminal.printError("warning: \(record.message)")
+        }
+        Log.level = .warning
+    }
+
+    /// Names one document the target did not store.
+    static func report(_ id: String, _ error: PouchError, _ terminal: Terminal) {
+        terminal.printError("failed \(id): \(error.code.rawValue): \(error.reason)")
+    }
+
+    /// Throws when `count` documents were not written (CouchDB's
+    /// `doc_write_failures`), so the exit code is 1.
+    static func check(_ count: Int) throws {
+        guard count > 0 else { return }
+        let documents = count == 1 ? "1 document was" : "\(count) documents were"
+        throw PouchError(
+            .init("doc_write_failures"), "\(documents) not written (named above)", status: 500)
+    }
+}

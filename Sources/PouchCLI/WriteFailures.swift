@@ -1,22 +1,33 @@
 import Foundation
 import Pouch
+import Synchronization
 
 /// Documents a command could not write: each is named on standard error as
 /// it fails, and any at all make the command exit 1, as a script must
 /// notice data that did not arrive.
 enum WriteFailures {
-    /// Shows the replicator's warnings, which name each document it could
-    /// not read or the target refused (too large, invalid), on standard
-    /// error as `warning: ...` lines, unless `POUCH_LOG` chose what to log.
-    /// Its errors are left out: the command reports the error it throws.
-    static func showReplicationWarnings(_ terminal: Terminal) {
-        guard ProcessInfo.processInfo.environment["POUCH_LOG"] == nil else { return }
+    /// Shows the replicator's warnings, each naming a document it could not
+    /// read or the target refused (too large, invalid; `forbidden` ones are
+    /// `denied` events instead), as `warning: ...` lines on standard error,
+    /// and counts them. Its errors are left out: the command reports the
+    /// error it throws. When `POUCH_LOG` chose a level, records at that
+    /// level go to the standard log handler instead, as elsewhere.
+    static func watchReplicationWarnings(_ terminal: Terminal) -> FailureCount {
+        let count = FailureCount()
+        let chosen = ProcessInfo.processInfo.environment["POUCH_LOG"] != nil ? Log.level : nil
         Log.setHandler { record in
-            guard record.level == .warning, record.subsystem == "replication" else { return }
-            terminal.endProgress()
-            terminal.printError("warning: \(record.message)")
+            let isFailure = record.level == .warning && record.subsystem == "replication"
+            if isFailure { count.add() }
+            if let chosen {
+                if chosen != .off, record.level >= chosen { Log.standardErrorHandler(record) }
+            } else if isFailure {
+                terminal.endProgress()
+                terminal.printError("warning: \(record.message)")
+            }
         }
+        if let chosen, chosen < .warning { return count }
         Log.level = .warning
+        return count
     }
 
     /// Names one document the target did not store.
@@ -32,4 +43,15 @@ enum WriteFailures {
         throw PouchError(
             .init("doc_write_failures"), "\(documents) not written (named above)", status: 500)
     }
+}
+
+/// How many documents the replicator reported it could not write, counted
+/// from its warnings by `WriteFailures.watchReplicationWarnings`.
+final class FailureCount: Sendable {
+    private let value = Mutex(0)
+
+    func add() { value.withLock { $0 += 1 } }
+
+    /// The count since the last call, resetting it.
+    func take() -> Int { value.withLock { count in defer { count = 0 }; return count } }
 }

@@ -27,7 +27,9 @@ import Testing
             _ = try? serve.waitForExit()
         }
         let url = "http://127.0.0.1:\(port)/target"
-        let push = try runner.run(["replicate", "source.sqlite", url, "--create-target", "--json"])
+        let push = try runner.runRetryingReset([
+            "replicate", "source.sqlite", url, "--create-target", "--json",
+        ])
         #expect(push.status == 1)
         let summary = try JSON(parsing: push.output)
         #expect(summary["docs_read"] == 2)
@@ -40,7 +42,9 @@ import Testing
 
         // A new target: the first one's checkpoint is past the failed document.
         let fresh = "http://127.0.0.1:\(port)/fresh"
-        let sync = try runner.run(["sync", "source.sqlite", fresh, "--create-target", "--json"])
+        let sync = try runner.runRetryingReset([
+            "sync", "source.sqlite", fresh, "--create-target", "--json",
+        ])
         #expect(sync.status == 1)
         #expect(try JSON(parsing: sync.output)["push"]?["doc_write_failures"] == 1)
         #expect(sync.errors.contains("huge"))

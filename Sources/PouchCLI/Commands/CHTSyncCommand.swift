@@ -25,14 +25,15 @@ struct CHTSyncCommand: Command {
     static func run(_ arguments: ParsedArguments, terminal: Terminal) async throws {
         let target = try CHTSyncTarget(arguments)
         let password = try PasswordPrompt.password(for: target.user)
+        let interval = try arguments.positiveInteger("interval") ?? 60
         let session = try CHTSyncSession(target: target, password: password, terminal: terminal)
-        WriteFailures.showReplicationWarnings(terminal)
         let json = arguments.flag("json")
         guard arguments.flag("live") else {
-            show(try await session.runOnce(), json: json, terminal: terminal)
+            let summary = try await session.runOnce()
+            show(summary, json: json, terminal: terminal)
+            try WriteFailures.check(summary.failed)
             return
         }
-        let interval = try arguments.positiveInteger("interval") ?? 60
         try await runLive(session, interval: interval, json: json, terminal: terminal)
     }
 

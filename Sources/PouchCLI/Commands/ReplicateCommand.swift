@@ -101,7 +101,7 @@ struct ReplicateCommand: Command {
         let source = try await DatabaseLocation(arguments.positionals[0]).openExisting()
         let target = try await DatabaseLocation(arguments.positionals[1]).openPeer(create: create)
         let replication = Replication(source: source, target: target, options: options)
-        WriteFailures.showReplicationWarnings(terminal)
+        _ = WriteFailures.watchReplicationWarnings(terminal)
         let signal = CancelOnInterrupt { replication.cancel() }
         defer { signal.cancel() }
         let events = replication.events
@@ -153,7 +153,7 @@ struct SyncCommand: Command {
         let local = try await DatabaseLocation(arguments.positionals[0]).openPeer(create: create)
         let remote = try await DatabaseLocation(arguments.positionals[1]).openPeer(create: create)
         let results: (push: ReplicationResult, pull: ReplicationResult)
-        WriteFailures.showReplicationWarnings(terminal)
+        _ = WriteFailures.watchReplicationWarnings(terminal)
         if options.live {
             let sync = Sync(local: local, remote: remote, options: options)
             let signal = CancelOnInterrupt { sync.cancel() }

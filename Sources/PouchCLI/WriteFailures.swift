@@ -53,5 +53,11 @@ final class FailureCount: Sendable {
     func add() { value.withLock { $0 += 1 } }
 
     /// The count since the last call, resetting it.
-    func take() -> Int { value.withLock { count in defer { count = 0 }; return count } }
+    func take() -> Int {
+        value.withLock { count in
+            let taken = count
+            count = 0
+            return taken
+        }
+    }
 }

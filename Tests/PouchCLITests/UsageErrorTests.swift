@@ -44,7 +44,8 @@ import Testing
         _ = try runner.run(["put", "a.sqlite"], input: #"{"_id":"x"}"#)
         let file = runner.path("docs.ndjson")
         try Data(#"{"_id":"y"}"#.utf8).write(to: URL(fileURLWithPath: file))
-        let positionals = name == "export" ? ["a.sqlite"] : ["a.sqlite", name == "import" ? file : "b.sqlite"]
+        let positionals =
+            name == "export" ? ["a.sqlite"] : ["a.sqlite", name == "import" ? file : "b.sqlite"]
         let outcome = try runner.run([name] + positionals + ["--batch-size", size])
         #expect(outcome.status == 2)
         #expect(outcome.errors.hasPrefix("usage error: --batch-size must be a positive number"))

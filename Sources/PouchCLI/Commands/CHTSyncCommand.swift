@@ -77,7 +77,8 @@ struct CHTSyncTarget: Sendable {
             url.host?.isEmpty == false
         else {
             throw UsageError(
-                "--url '\(redactingPassword(text))' is not a valid http(s) URL, e.g. https://cht.example.org",
+                "--url '\(redactingPassword(text))' is not a valid http(s) URL, "
+                    + "e.g. https://cht.example.org",
                 usage: spec.usage)
         }
         self.url = url

@@ -14,7 +14,8 @@ struct CHTSyncSummary: Sendable {
         let parts = [
             "listed \(report.listed)", "fetched \(report.downloaded)",
             "purged \(report.purged.count)", "pushed \(report.uploaded)",
-            "denied \(report.forbidden.count)", "failed \(failed)", "meta pulled \(report.metaDownloaded)",
+            "denied \(report.forbidden.count)", "failed \(failed)",
+            "meta pulled \(report.metaDownloaded)",
             "meta pushed \(report.metaUploaded)",
             "seconds " + String(format: "%.2f", seconds),
         ]

@@ -177,9 +177,9 @@ struct SyncCommand: Command {
     }
 
     /// Shows both directions' progress and names each denied document.
-    private static func watch(_ replications: [Replication], _ terminal: Terminal) -> Task<
-        Void, Never
-    > {
+    private static func watch(
+        _ replications: [Replication], _ terminal: Terminal
+    ) -> Task<Void, Never> {
         let streams = replications.map(\.events)
         return Task {
             await withTaskGroup(of: Void.self) { group in

@@ -55,7 +55,8 @@ struct ServeCommand: Command {
         guard !parts[0].isEmpty else { throw UsageError("--admin takes NAME (or NAME:PASSWORD)") }
         let password =
             parts.count == 2
-            ? parts[1] : try PasswordPrompt.password(for: parts[0], variable: "POUCH_ADMIN_PASSWORD")
+            ? parts[1]
+            : try PasswordPrompt.password(for: parts[0], variable: "POUCH_ADMIN_PASSWORD")
         guard !password.isEmpty else { throw UsageError("the admin password must not be empty") }
         return .init(name: parts[0], password: password)
     }

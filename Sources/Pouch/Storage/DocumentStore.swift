@@ -254,8 +254,7 @@ extension DocumentStore {
     // MARK: Revisions
 
     /// A revision of `doc` held in the database, winner or not.
-    func revision(_ rev: RevisionID, of doc: DocumentRecord) throws(PouchError) -> RevisionRecord?
-    {
+    func revision(_ rev: RevisionID, of doc: DocumentRecord) throws(PouchError) -> RevisionRecord? {
         let isWinner = rev == doc.winner
         let statement = try connection.statement(
             isWinner

@@ -15,15 +15,17 @@ final class ServeProcess {
     private let output = Pipe()
     private let errorsPath: String
 
-    /// Starts `pouch serve arguments...` in `runner`'s directory, with
-    /// `environment` added to this process's environment.
+    /// Starts `pouch serve arguments...` (or another long-running
+    /// `command`) in `runner`'s directory, with `environment` added to this
+    /// process's environment.
     init(
-        _ runner: CommandRunner, _ arguments: [String], environment: [String: String] = [:]
+        _ runner: CommandRunner, _ arguments: [String], environment: [String: String] = [:],
+        command: String = "serve"
     ) throws {
         errorsPath = runner.path("serve-\(UUID().uuidString).log")
         try Data().write(to: URL(fileURLWithPath: errorsPath))
         process.executableURL = CommandRunner.executable
-        process.arguments = ["serve"] + arguments
+        process.arguments = [command] + arguments
         process.currentDirectoryURL = runner.directory
         var merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         merged["POUCH_LOG"] = "warning"

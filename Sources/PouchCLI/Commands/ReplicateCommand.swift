@@ -67,11 +67,12 @@ enum ReplicationArguments {
         ]
     }
 
-    /// Throws when the replication was interrupted or some documents were
-    /// not written, so the exit code tells a script it did not finish.
-    static func checkCompleted(_ results: ReplicationResult...) throws {
+    /// Throws when some documents were not written, or when a one-shot
+    /// replication was interrupted, so the exit code tells a script it did
+    /// not finish. A `--live` one runs until interrupted: that is its end.
+    static func checkCompleted(live: Bool, _ results: ReplicationResult...) throws {
         try WriteFailures.check(results.reduce(0) { $0 + $1.docWriteFailures })
-        guard results.contains(where: { $0.status == .cancelled }) else { return }
+        guard !live, results.contains(where: { $0.status == .cancelled }) else { return }
         throw PouchError(
             .cancelled, "replication interrupted; the next run resumes from its checkpoint",
             status: 499)
@@ -114,7 +115,7 @@ struct ReplicateCommand: Command {
             ReplicationArguments.summary(result),
             text: ReplicationArguments.sentence("replicated", result),
             asJSON: arguments.flag("json"))
-        try ReplicationArguments.checkCompleted(result)
+        try ReplicationArguments.checkCompleted(live: options.live, result)
     }
 
     static func show(_ events: AsyncStream<ReplicationEvent>, _ terminal: Terminal) async {
@@ -173,7 +174,7 @@ struct SyncCommand: Command {
         }
         terminal.endProgress()
         report(results, json: arguments.flag("json"), terminal)
-        try ReplicationArguments.checkCompleted(results.push, results.pull)
+        try ReplicationArguments.checkCompleted(live: options.live, results.push, results.pull)
     }
 
     /// Shows both directions' progress and names each denied document.

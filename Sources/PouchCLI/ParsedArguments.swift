@@ -98,6 +98,16 @@ struct ParsedArguments: Sendable {
         return number
     }
 
+    /// The value of `--name` as a count (zero or more), if given, as
+    /// CouchDB's `limit` and `skip` are; a negative number is a usage error.
+    func count(_ name: String) throws(UsageError) -> Int? {
+        guard let text = values[name] else { return nil }
+        guard let number = Int(text), number >= 0 else {
+            throw UsageError("--\(name) must be zero or a positive number, got '\(text)'")
+        }
+        return number
+    }
+
     /// The value of a required option `--name`; its absence is a usage
     /// error naming it.
     func required(_ name: String, spec: CommandSpec) throws(UsageError) -> String {

@@ -52,6 +52,22 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: runner.path("b.sqlite")))
     }
 
+    @Test(arguments: [
+        ["all-docs", "--limit"], ["all-docs", "--skip"], ["find", "{}", "--limit"],
+        ["find", "{}", "--skip"], ["changes", "--limit"],
+    ])
+    func aNegativeLimitOrSkipIsRefused(_ arguments: [String]) throws {
+        let runner = try CommandRunner()
+        defer { runner.remove() }
+        _ = try runner.run(["put", "a.sqlite"], input: #"{"_id":"x"}"#)
+        let command = [arguments[0], "a.sqlite"] + arguments.dropFirst() + ["-1"]
+        let outcome = try runner.run(command)
+        #expect(outcome.status == 2)
+        #expect(outcome.output.isEmpty)
+        let option = arguments.last!
+        #expect(outcome.errors.hasPrefix("usage error: \(option) must be zero or a positive"))
+    }
+
     @Test func requiredOptionsShowWithoutBracketsAndABadURLIsNamed() throws {
         let runner = try CommandRunner()
         defer { runner.remove() }

@@ -59,7 +59,7 @@ struct ChangesCommand: Command {
         if let since = arguments.value("since") {
             options.since = since == "now" ? .now : .sequence(sequenceValue(since))
         }
-        options.limit = try arguments.integer("limit")
+        options.limit = try arguments.count("limit")
         options.includeDocs = arguments.flag("include-docs")
         options.descending = arguments.flag("descending")
         options.style = arguments.flag("all-docs") ? .allDocs : .mainOnly

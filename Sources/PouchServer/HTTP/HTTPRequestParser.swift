@@ -39,6 +39,12 @@ struct HTTPRequestParser {
         return false
     }
 
+    /// Whether the head of a request is being read (or awaited).
+    var isReadingHead: Bool {
+        if case .head = state { return true }
+        return false
+    }
+
     /// Adds received bytes.
     mutating func append<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         if position > 0 && position >= buffer.count / 2 {

@@ -38,7 +38,9 @@ public final class PouchServer: Sendable {
                     name: admin.name, password: admin.password,
                     iterations: configuration.passwordIterations))
         }
-        authenticator = Authenticator(users: users, sessionTimeout: configuration.sessionTimeout)
+        authenticator = Authenticator(
+            users: users, sessionTimeout: configuration.sessionTimeout,
+            secret: configuration.sessionSecret)
         uuid = randomHex(bytes: 16)
         couchRoutes = CouchEndpoints.router()
         let box = HandlerBox()
@@ -49,8 +51,15 @@ public final class PouchServer: Sendable {
     }
 
     /// A server over the SQLite files of `configuration.dataDirectory`.
+    /// Unless the configuration gives a `sessionSecret`, the key signing
+    /// session cookies is kept in the directory (`.session-secret`, mode
+    /// 0600), so cookies survive a restart as CouchDB's do.
     public convenience init(configuration: ServerConfiguration) throws {
         let provider = try DirectoryDatabaseProvider(directory: configuration.dataDirectory)
+        var configuration = configuration
+        if configuration.sessionSecret == nil {
+            configuration.sessionSecret = try SessionSecret.load(in: configuration.dataDirectory)
+        }
         self.init(configuration: configuration, provider: provider)
     }
 

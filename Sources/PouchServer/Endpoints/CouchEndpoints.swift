@@ -17,7 +17,7 @@ enum CouchEndpoints {
     }
 
     static func addDocumentRoutes(to router: inout Router) {
-        let paths = ["/{db}/_design/{ddoc}", "/{db}/_local/{local*}", "/{db}/{doc}"]
+        let paths = ["/{db}/_design/{ddoc}", "/{db}/_local/{local}", "/{db}/{doc}"]
         for path in paths {
             router.add("GET", path, allowed: "DELETE,GET,HEAD,PUT") {
                 try await getDocument($0)
@@ -26,6 +26,8 @@ enum CouchEndpoints {
             router.add("DELETE", path) { try await deleteDocument($0) }
             if path == paths[0] {
                 addAttachmentRoutes(to: &router, path: "/{db}/_design/{ddoc}/{attachment*}")
+            } else if path == paths[1] {
+                addLocalAttachmentRefusal(to: &router)
             }
         }
         addAttachmentRoutes(to: &router, path: "/{db}/{doc}/{attachment*}")
@@ -44,6 +46,16 @@ enum CouchEndpoints {
                         "design document functions (\(kind)) are not supported by this server",
                         status: 501)
                 }
+            }
+        }
+    }
+
+    /// CouchDB's 400 for any path below a `_local` document (`/db/_local/a/b`
+    /// with an unencoded slash): local documents have no attachments.
+    private static func addLocalAttachmentRefusal(to router: inout Router) {
+        for method in ["GET", "PUT", "DELETE", "POST", "COPY"] {
+            router.add(method, "/{db}/_local/{local}/{rest*}") { _ in
+                throw PouchError.badRequest("_local documents do not accept attachments.")
             }
         }
     }

@@ -105,7 +105,16 @@ public final class PouchServer: Sendable {
                 "an admin must be configured to listen on \(configuration.host)")
         }
         try http.start()
-        Self.logger.info("listening on \(configuration.host):\(http.port)")
+        Self.logger.info("listening on \(baseURL)")
+    }
+
+    /// `http://HOST:PORT` of the address listened on, an IPv6 address in
+    /// brackets (`http://[::1]:5984`, RFC 3986); meaningful after `start()`.
+    public var baseURL: String { Self.baseURL(host: configuration.host, port: http.port) }
+
+    static func baseURL(host: String, port: Int) -> String {
+        let bracketed = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        return "http://\(bracketed):\(port)"
     }
 
     /// Stops listening and closes every connection.

@@ -64,7 +64,7 @@ extension DocumentStore {
         var edit = try IncomingDocument(["_id": .string(docID)])
         guard let rev else { return edit }
         guard let doc = try document(docID) else { throw PouchError.notFound("missing") }
-        guard doc.tree.isLeaf(rev), let record = try revision(rev, of: doc.key) else {
+        guard doc.tree.isLeaf(rev), let record = try revision(rev, of: doc) else {
             throw PouchError.conflict()
         }
         edit.rev = rev
@@ -93,7 +93,7 @@ extension DocumentStore {
             }
             target = winner
         }
-        guard doc.tree.contains(target), let record = try revision(target, of: doc.key),
+        guard doc.tree.contains(target), let record = try revision(target, of: doc),
             record.body != nil
         else { throw PouchError.notFound("missing") }
         guard let info = record.attachments.first(where: { $0.name == name }),

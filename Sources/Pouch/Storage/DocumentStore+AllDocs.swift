@@ -44,7 +44,7 @@ extension DocumentStore {
             values.append(end)
         }
         let sql =
-            "SELECT doc, id, seq, winner, tree FROM docs WHERE "
+            "SELECT id, seq, winner, tree FROM docs WHERE "
             + conditions.joined(separator: " AND ")
             + " ORDER BY id \(ascending ? "ASC" : "DESC") LIMIT ? OFFSET ?"
         let statement = try connection.statement(sql)
@@ -67,13 +67,12 @@ extension DocumentStore {
     ) throws(PouchError)
         -> AllDocsRow
     {
-        let id = statement.string(1)
-        let rev = RevisionID(statement.string(3))
+        let id = statement.string(0)
+        let rev = RevisionID(statement.string(2))
         var row = AllDocsRow(id: id, key: id, rev: rev)
         if options.includeDocs, let rev {
-            let tree = try RevisionTree(encoded: statement.bytes(4) ?? [])
-            let doc = DocumentRecord(
-                key: statement.int64(0), id: id, seq: statement.int64(2), tree: tree)
+            let tree = try RevisionTree(encoded: statement.bytes(3) ?? [])
+            let doc = DocumentRecord(id: id, seq: statement.int64(1), tree: tree)
             row.doc = try render(doc, rev: rev, options: includedDocOptions(options))
         }
         return row

@@ -47,7 +47,7 @@ extension DocumentStore {
         for case .stub(let name, _, _) in incoming { wanted.insert(name) }
         var found: [AttachmentInfo] = []
         for rev in history where !wanted.isEmpty {
-            guard let record = try revision(rev, of: existing.key) else { continue }
+            guard let record = try revision(rev, of: existing) else { continue }
             for attachment in record.attachments where wanted.contains(attachment.name) {
                 found.append(attachment)
                 wanted.remove(attachment.name)

@@ -72,7 +72,7 @@ extension DocumentStore {
         let parent = try parentForEdit(doc, existing)
         let parentAttachments =
             if let parent, let existing, doc.attachments != nil {
-                try revision(parent, of: existing.key)?.attachments ?? []
+                try revision(parent, of: existing)?.attachments ?? []
             } else { [AttachmentInfo]() }
         let generation = (parent?.generation ?? 0) + 1
         let attachments = try resolveAttachments(
@@ -113,15 +113,10 @@ extension DocumentStore {
                 after: nil, isDeleted: doc.isDeleted, body: body, attachmentDigests: [])
         var tree = RevisionTree()
         tree.insert(rev, parent: nil, isDeleted: doc.isDeleted)
-        var record = DocumentRecord(key: 0, id: id, seq: counters.updateSeq + 1, tree: tree)
-        guard let key = try insertIfAbsent(record, winner: rev, isDeleted: doc.isDeleted) else {
-            return nil
-        }
-        record.key = key
+        let record = DocumentRecord(id: id, seq: counters.updateSeq + 1, tree: tree)
+        let revision = RevisionRecord(isDeleted: doc.isDeleted, body: body, attachments: [])
+        guard try insertIfAbsent(record, winner: rev, revision: revision) else { return nil }
         counters.updateSeq = record.seq
-        try saveRevision(
-            rev, of: key,
-            record: RevisionRecord(isDeleted: doc.isDeleted, body: body, attachments: []))
         counters.count(before: nil, after: doc.isDeleted)
         try indexDocument(record)
         return rev
@@ -179,13 +174,18 @@ extension DocumentStore {
         }
         let isDeleted = tree.isDeleted(winner)
         counters.updateSeq += 1
-        let updated = DocumentRecord(
-            key: existing?.key ?? 0, id: id, seq: counters.updateSeq, tree: tree)
-        let key = try save(updated, winner: winner, isDeleted: isDeleted, isNew: existing == nil)
-        try saveRevision(rev, of: key, record: record)
-        if existing != nil, !stemmed.isEmpty { try deleteRevisions(stemmed, of: key) }
+        let updated = DocumentRecord(id: id, seq: counters.updateSeq, tree: tree)
+        if let existing {
+            try update(updated, from: existing, written: (rev, record), removed: stemmed)
+        } else {
+            // A new document's only leaf, so its winner, is the revision
+            // written; its ancestors (from a replicated history) have no body.
+            guard try insertIfAbsent(updated, winner: winner, revision: record) else {
+                throw PouchError.storage("document \(id) was stored twice")
+            }
+        }
         counters.count(before: existing.map(\.isDeleted), after: isDeleted)
-        try indexDocument(DocumentRecord(key: key, id: id, seq: updated.seq, tree: tree))
+        try indexDocument(updated)
     }
 }
 

@@ -78,8 +78,6 @@ final class DocumentStore {
 
 /// A document's row: its id, latest sequence and revision tree.
 struct DocumentRecord {
-    /// The row's key, which `revs` rows refer to.
-    var key: Int64
     var id: String
     var seq: Int64
     var tree: RevisionTree
@@ -151,123 +149,175 @@ extension DocumentStore {
 
     /// The document `id`, or `nil` when it was never stored (or purged).
     func document(_ id: String) throws(PouchError) -> DocumentRecord? {
-        let statement = try connection.statement(
-            "SELECT doc, seq, tree FROM docs WHERE id = ?")
+        let statement = try connection.statement("SELECT seq, tree FROM docs WHERE id = ?")
         defer { statement.reset() }
         try statement.bind(1, id)
         guard try statement.step() else { return nil }
-        let tree = try RevisionTree(encoded: statement.bytes(2) ?? [])
-        return DocumentRecord(
-            key: statement.int64(0), id: id, seq: statement.int64(1), tree: tree)
+        let tree = try RevisionTree(encoded: statement.bytes(1) ?? [])
+        return DocumentRecord(id: id, seq: statement.int64(0), tree: tree)
     }
 
-    /// Inserts or updates a document's row; returns its key.
-    @discardableResult
-    func save(_ record: DocumentRecord, isNew: Bool) throws(PouchError) -> Int64 {
+    /// Inserts a new document's row, with its winning revision, unless the
+    /// id is taken; whether it was inserted.
+    func insertIfAbsent(
+        _ record: DocumentRecord, winner: RevisionID, revision: RevisionRecord
+    ) throws(PouchError) -> Bool {
+        let statement = try connection.statement(Schema.insertDocument)
+        try statement.bind(1, record.seq)
+        try statement.bind(2, record.id)
+        try statement.bind(3, winner.description)
+        try statement.bind(4, revision.isDeleted)
+        try statement.bind(5, blob: record.tree.encoded())
+        try bind(revision, at: 6, to: statement)
+        try statement.run()
+        return connection.changes == 1
+    }
+
+    /// Saves a document's new state: its row under a new sequence, with the
+    /// winning revision in it, and every other revision in `revs`.
+    ///
+    /// `written` is the revision just stored (if any) and its record;
+    /// `removed` the revisions that left the tree (stemmed or purged).
+    /// When the winner changes, the old one's row moves down to `revs` and
+    /// the new one's up from it.
+    func update(
+        _ record: DocumentRecord, from old: DocumentRecord,
+        written: (rev: RevisionID, record: RevisionRecord)?, removed: [RevisionID]
+    ) throws(PouchError) {
         guard let winner = record.winner else {
             throw PouchError.storage("a document without revisions cannot be saved")
         }
-        return try save(
-            record, winner: winner, isDeleted: record.tree.isDeleted(winner), isNew: isNew)
-    }
-
-    /// Inserts or updates a document's row, its winner already known.
-    func save(
-        _ record: DocumentRecord, winner: RevisionID, isDeleted: Bool, isNew: Bool
-    ) throws(PouchError) -> Int64 {
-        guard !isNew else {
-            guard let key = try insertIfAbsent(record, winner: winner, isDeleted: isDeleted) else {
-                throw PouchError.storage("document \(record.id) was stored twice")
-            }
-            return key
+        let oldWinner = old.winner
+        var winning: RevisionRecord?
+        if let written, written.rev == winner {
+            winning = written.record
+        } else if winner != oldWinner {
+            winning = try revision(winner, of: old)
+            try deleteRevisions([winner], of: record.id)
         }
-        let statement = try connection.statement(
-            "UPDATE docs SET seq = ?, winner = ?, deleted = ?, tree = ? WHERE doc = ?")
-        try bindRow(record, winner: winner, isDeleted: isDeleted, to: statement)
-        try statement.bind(5, record.key)
-        try statement.run()
-        return record.key
+        if let oldWinner, oldWinner != winner, record.tree.contains(oldWinner) {
+            try moveWinnerToRevisions(record.id)
+        }
+        if let written, written.rev != winner {
+            try saveRevision(written.rev, of: record.id, record: written.record)
+        }
+        try deleteRevisions(removed.filter { $0 != oldWinner }, of: record.id)
+        try saveRow(record, winner: winner, winning: winning)
     }
 
-    /// Inserts a new document's row and returns its key, or `nil` without
-    /// writing when a document with that id is already stored.
-    func insertIfAbsent(
-        _ record: DocumentRecord, winner: RevisionID, isDeleted: Bool
-    ) throws(PouchError) -> Int64? {
-        let statement = try connection.statement(Schema.insertDocument)
-        try bindRow(record, winner: winner, isDeleted: isDeleted, to: statement)
-        try statement.bind(5, record.id)
-        try statement.run()
-        return connection.changes == 1 ? connection.lastInsertedRowID : nil
-    }
-
-    private func bindRow(
-        _ record: DocumentRecord, winner: RevisionID, isDeleted: Bool, to statement: Statement
+    /// Rewrites a document's row; the winner's body and attachments only
+    /// when `winning` is given (the winner changed or was rewritten).
+    private func saveRow(
+        _ record: DocumentRecord, winner: RevisionID, winning: RevisionRecord?
     ) throws(PouchError) {
+        let sql =
+            winning == nil
+            ? "UPDATE docs SET seq = ?, winner = ?, deleted = ?, tree = ? WHERE id = ?"
+            : """
+            UPDATE docs SET seq = ?, winner = ?, deleted = ?, tree = ?, body = ?, atts = ?
+            WHERE id = ?
+            """
+        let statement = try connection.statement(sql)
         try statement.bind(1, record.seq)
         try statement.bind(2, winner.description)
-        try statement.bind(3, isDeleted)
+        try statement.bind(3, record.tree.isDeleted(winner))
         try statement.bind(4, blob: record.tree.encoded())
+        if let winning {
+            try bind(winning, at: 5, to: statement)
+            try statement.bind(7, record.id)
+        } else {
+            try statement.bind(5, record.id)
+        }
+        try statement.run()
     }
 
-    func deleteDocument(key: Int64) throws(PouchError) {
-        let statement = try connection.statement("DELETE FROM docs WHERE doc = ?")
-        try statement.bind(1, key)
+    /// Copies the winner's row of `id` into `revs`, before another
+    /// revision takes its place in `docs`.
+    private func moveWinnerToRevisions(_ id: String) throws(PouchError) {
+        let statement = try connection.statement(
+            """
+            INSERT OR REPLACE INTO revs (id, rev, deleted, body, atts)
+            SELECT id, winner, deleted, body, atts FROM docs WHERE id = ?
+            """)
+        try statement.bind(1, id)
         try statement.run()
-        let revisions = try connection.statement("DELETE FROM revs WHERE doc = ?")
-        try revisions.bind(1, key)
-        try revisions.run()
+    }
+
+    func deleteDocument(_ id: String) throws(PouchError) {
+        for sql in ["DELETE FROM docs WHERE id = ?", "DELETE FROM revs WHERE id = ?"] {
+            let statement = try connection.statement(sql)
+            try statement.bind(1, id)
+            try statement.run()
+        }
     }
 
     // MARK: Revisions
 
-    func revision(_ rev: RevisionID, of key: Int64) throws(PouchError) -> RevisionRecord? {
+    /// A revision of `doc` held in the database, winner or not.
+    func revision(_ rev: RevisionID, of doc: DocumentRecord) throws(PouchError) -> RevisionRecord? {
+        let isWinner = rev == doc.winner
         let statement = try connection.statement(
-            "SELECT deleted, body, atts FROM revs WHERE doc = ? AND rev = ?")
+            isWinner
+                ? "SELECT deleted, body, atts FROM docs WHERE id = ?"
+                : "SELECT deleted, body, atts FROM revs WHERE id = ? AND rev = ?")
         defer { statement.reset() }
-        try statement.bind(1, key)
-        try statement.bind(2, rev.description)
+        try statement.bind(1, doc.id)
+        if !isWinner { try statement.bind(2, rev.description) }
         guard try statement.step() else { return nil }
         let attachments = try statement.bytes(2).map(AttachmentInfo.decode) ?? []
         return RevisionRecord(
             isDeleted: statement.bool(0), body: statement.bytes(1), attachments: attachments)
     }
 
+    /// Stores a revision that is not the winner.
     func saveRevision(
-        _ rev: RevisionID, of key: Int64, record: RevisionRecord
+        _ rev: RevisionID, of id: String, record: RevisionRecord
     ) throws(PouchError) {
-        let statement = try connection.statement(Schema.insertRevision)
-        try statement.bind(1, key)
+        let statement = try connection.statement(
+            "INSERT OR REPLACE INTO revs (id, rev, deleted, body, atts) VALUES (?, ?, ?, ?, ?)")
+        try statement.bind(1, id)
         try statement.bind(2, rev.description)
         try statement.bind(3, record.isDeleted)
-        if let body = record.body {
-            try statement.bind(4, text: body)
-        } else {
-            try statement.bindNull(4)
-        }
-        if record.attachments.isEmpty {
-            try statement.bindNull(5)
-        } else {
-            try statement.bind(5, text: AttachmentInfo.encode(record.attachments))
-        }
+        try bind(record, at: 4, to: statement)
         try statement.run()
     }
 
-    func deleteRevisions(_ revs: [RevisionID], of key: Int64) throws(PouchError) {
-        let statement = try connection.statement("DELETE FROM revs WHERE doc = ? AND rev = ?")
+    /// Binds a revision's body and attachment descriptions at `index` and
+    /// `index + 1`.
+    private func bind(
+        _ record: RevisionRecord, at index: Int32, to statement: Statement
+    ) throws(PouchError) {
+        if let body = record.body {
+            try statement.bind(index, text: body)
+        } else {
+            try statement.bindNull(index)
+        }
+        if record.attachments.isEmpty {
+            try statement.bindNull(index + 1)
+        } else {
+            try statement.bind(index + 1, text: AttachmentInfo.encode(record.attachments))
+        }
+    }
+
+    func deleteRevisions(_ revs: [RevisionID], of id: String) throws(PouchError) {
+        guard !revs.isEmpty else { return }
+        let statement = try connection.statement("DELETE FROM revs WHERE id = ? AND rev = ?")
         for rev in revs {
-            try statement.bind(1, key)
+            try statement.bind(1, id)
             try statement.bind(2, rev.description)
             try statement.run()
         }
     }
 
     /// The revisions of a document whose bodies are held.
-    func availableRevisions(of key: Int64) throws(PouchError) -> Set<RevisionID> {
+    func availableRevisions(of doc: DocumentRecord) throws(PouchError) -> Set<RevisionID> {
         let statement = try connection.statement(
-            "SELECT rev FROM revs WHERE doc = ? AND body IS NOT NULL")
+            """
+            SELECT rev FROM revs WHERE id = ?1 AND body IS NOT NULL
+            UNION ALL SELECT winner FROM docs WHERE id = ?1 AND body IS NOT NULL
+            """)
         defer { statement.reset() }
-        try statement.bind(1, key)
+        try statement.bind(1, doc.id)
         var result = Set<RevisionID>()
         while try statement.step() {
             if let rev = RevisionID(statement.string(0)) { result.insert(rev) }

@@ -32,7 +32,8 @@ enum SessionSecret {
         guard hex.count >= 32, hex.count % 2 == 0 else { return nil }
         var bytes: [UInt8] = []
         for index in stride(from: 0, to: hex.count, by: 2) {
-            guard let byte = UInt8(String(decoding: hex[index...index + 1], as: UTF8.self), radix: 16)
+            guard
+                let byte = UInt8(String(decoding: hex[index...index + 1], as: UTF8.self), radix: 16)
             else { return nil }
             bytes.append(byte)
         }

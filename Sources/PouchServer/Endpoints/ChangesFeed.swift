@@ -70,7 +70,8 @@ struct ChangesFeed: Sendable {
             if !batch.results.isEmpty { continue }
             if try await waitForChange(after: seen, until: deadline) { continue }
             guard heartbeat != nil else { break }
-            try writer.write(framing == .lines ? [0x0A] : Array("event: heartbeat\ndata: \n\n".utf8))
+            try writer.write(
+                framing == .lines ? [0x0A] : Array("event: heartbeat\ndata: \n\n".utf8))
             deadline = ContinuousClock.now + .milliseconds(heartbeat ?? timeout)
         }
         if framing == .lines { try writeLine(["last_seq": lastSeq, "pending": 0], to: writer) }

@@ -43,7 +43,7 @@ extension CouchEndpoints {
             let body = AttachmentRange.multipart(
                 data, ranges: ranges!, contentType: attachment.contentType, boundary: boundary)
             let multipart = HTTPHeaders([
-                ("Content-Type", "multipart/byteranges; boundary=\"\(boundary)\""),
+                ("Content-Type", "multipart/byteranges; boundary=\"\(boundary)\"")
             ])
             return HTTPResponse(status: 206, headers: multipart, body: .bytes(body))
         default:

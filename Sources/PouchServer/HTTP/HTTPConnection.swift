@@ -61,6 +61,10 @@ struct HTTPConnection {
     /// Waits until bytes arrive: true when they do, false when the client
     /// stayed silent between requests; throws 408 when a request was
     /// begun but its head (or its body) is overdue.
+    ///
+    /// Limitation: a body has no overall deadline, only `idleTimeout`
+    /// between reads, so a client trickling its body keeps its connection
+    /// until the body is complete or over `maxBodyBytes`.
     private func waitForBytes(
         _ parser: HTTPRequestParser, _ headStart: ContinuousClock.Instant?
     ) throws -> Bool {

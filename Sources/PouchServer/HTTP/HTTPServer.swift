@@ -148,7 +148,8 @@ package final class HTTPServer: Sendable {
 
     /// The answer to a connection over the limit when no connection is idle.
     private static let busyAnswer: [UInt8] = {
-        let body = #"{"error":"service_unavailable","reason":"The server is serving as many "#
+        let body =
+            #"{"error":"service_unavailable","reason":"The server is serving as many "#
             + #"connections as it can; try again later."}"# + "\n"
         let head =
             "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"

@@ -54,11 +54,10 @@ extension PouchServer {
     ) async throws -> HTTPResponse {
         var request = prepared
         let (host, couch) = routes()
-        for (index, router) in [host, couch].enumerated() {
+        for router in [host, couch] {
             switch router.match(request.method, segments) {
             case .found(let handler, let parameters):
                 request.parameters = parameters
-                if index == 1 { try await checkContentType(request, segments) }
                 return try await handler(request)
             case .methodNotAllowed(let allowed):
                 throw PouchError(
@@ -68,14 +67,5 @@ extension PouchServer {
             }
         }
         throw PouchError.notFound("Database does not exist.")
-    }
-
-    /// CouchDB's 415 for the endpoints it checks, once the database is
-    /// known to exist (a missing one answers 404 first, as in CouchDB).
-    private func checkContentType(_ request: ServerRequest, _ segments: [String]) async throws {
-        guard JSONContentType.isChecked(method: request.method, segments: segments),
-            (try? await provider.database(named: segments[0])) != nil
-        else { return }
-        try JSONContentType.validate(request.http.headers)
     }
 }

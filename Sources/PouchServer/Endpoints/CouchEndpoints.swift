@@ -97,7 +97,8 @@ extension ServerRequest {
     /// and `user` may use it as `access` asks, with CouchDB's answers:
     /// 404 `Database does not exist.`, 401 for an anonymous user, 403 for
     /// one who is known but not a member (or admin). The server's database
-    /// view, if any, then decides what the request sees.
+    /// view, if any, then decides what the request sees. Last, the `POST`
+    /// endpoints CouchDB checks answer 415 without a JSON content type.
     public func database(_ access: Access = .member) async throws -> any ServedDatabase {
         let name = try databaseName
         guard let database = try await server.provider.database(named: name) else {
@@ -115,7 +116,11 @@ extension ServerRequest {
                 "You are not a db or server admin.",
                 forbidden: "You are not a db or server admin.")
         default:
-            return try await server.view(database, for: self)
+            let view = try await server.view(database, for: self)
+            if JSONContentType.isChecked(method: method, segments: pathSegments) {
+                try JSONContentType.validate(http.headers)
+            }
+            return view
         }
     }
 

@@ -135,7 +135,7 @@ import Testing
             "--data", runner.path("local"), "--json",
         ]
         let outcome = try await run(
-            runner, arguments, environment: ["POUCH_PASSWORD": user.password], retryingReset: true)
+            runner, arguments, environment: ["POUCH_PASSWORD": user.password])
         #expect(outcome.status == 1)
         try #require(!outcome.output.isEmpty, "\(outcome.errors)")
         let summary = try JSON(parsing: outcome.output)
@@ -164,17 +164,12 @@ import Testing
     /// Runs the command off the cooperative pool, so the server in this
     /// process keeps answering while the child waits.
     private func run(
-        _ runner: CommandRunner, _ arguments: [String], environment: [String: String] = [:],
-        retryingReset: Bool = false
+        _ runner: CommandRunner, _ arguments: [String], environment: [String: String] = [:]
     ) async throws -> CommandRunner.Outcome {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(
-                    with: Result {
-                        retryingReset
-                            ? try runner.runRetryingReset(arguments, environment: environment)
-                            : try runner.run(arguments, environment: environment)
-                    })
+                    with: Result { try runner.run(arguments, environment: environment) })
             }
         }
     }

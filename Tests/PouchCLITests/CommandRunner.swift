@@ -38,21 +38,6 @@ struct CommandRunner {
     /// A path inside the runner's directory.
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
-    /// Runs `pouch arguments...` again, up to `attempts` times in all, while
-    /// it fails with a connection reset.
-    // Limitation: a server refusing a too-large body (413) closes the
-    // connection without reading the rest of it, so the client sometimes
-    // sees a reset instead of the 413; tests of that refusal run again.
-    func runRetryingReset(
-        _ arguments: [String], environment: [String: String] = [:], attempts: Int = 4
-    ) throws -> Outcome {
-        var outcome = try run(arguments, environment: environment)
-        for _ in 1..<attempts where outcome.errors.contains("Connection reset by peer") {
-            outcome = try run(arguments, environment: environment)
-        }
-        return outcome
-    }
-
     /// Runs `pouch arguments...`, feeding `input` to standard input, with
     /// `environment` added to this process's environment. A process still
     /// running after `timeout` seconds is killed (its status is then 9,

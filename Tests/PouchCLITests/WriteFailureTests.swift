@@ -27,7 +27,7 @@ import Testing
             _ = try? serve.waitForExit()
         }
         let url = "http://127.0.0.1:\(port)/target"
-        let push = try runner.runRetryingReset([
+        let push = try runner.run([
             "replicate", "source.sqlite", url, "--create-target", "--json",
         ])
         #expect(push.status == 1)
@@ -42,7 +42,7 @@ import Testing
 
         // A new target: the first one's checkpoint is past the failed document.
         let fresh = "http://127.0.0.1:\(port)/fresh"
-        let sync = try runner.runRetryingReset([
+        let sync = try runner.run([
             "sync", "source.sqlite", fresh, "--create-target", "--json",
         ])
         #expect(sync.status == 1)

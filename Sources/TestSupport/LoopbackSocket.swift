@@ -28,8 +28,9 @@ public final class LoopbackSocket {
 
     private let fd: Int32
     private var buffer: [UInt8] = []
-    /// How long each read waits before `timedOut`.
-    public var timeoutMilliseconds: Int32 = 10_000
+    /// How long each read waits before `timedOut`: a guard against a hung
+    /// server, long enough for a busy machine running every test at once.
+    public var timeoutMilliseconds: Int32 = 60_000
 
     /// Connects to `127.0.0.1:port`.
     public init(port: Int) throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Pouch
+import TestSupport
 
 /// A fresh folder under the system temporary folder, removed by `remove()`.
 struct TemporaryFolder {
@@ -36,7 +37,7 @@ func run(_ tool: String, _ arguments: [String], in folder: String) throws {
     process.executableURL = URL(fileURLWithPath: tool)
     process.arguments = arguments
     process.currentDirectoryURL = URL(fileURLWithPath: folder)
-    try process.run()
+    try launch(process)
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
         throw PouchError.badRequest("\(tool) \(arguments) exited \(process.terminationStatus)")

@@ -12,7 +12,7 @@ import Testing
         let runner = try CommandRunner()
         defer { runner.remove() }
         let data = runner.path("demo")
-        let outcome = try await run(runner, ["demo", "--docs", "2000", "--data", data, "--json"])
+        let outcome = try await runner.run(["demo", "--docs", "2000", "--data", data, "--json"])
         #expect(outcome.status == 0, "\(outcome.errors)")
         let summary = try JSON(parsing: outcome.output)
 
@@ -70,7 +70,7 @@ import Testing
         ]
         let environment = ["POUCH_PASSWORD": user.password]
 
-        let first = try await run(runner, arguments, environment: environment)
+        let first = try await runner.run(arguments, environment: environment)
         #expect(first.status == 0, "\(first.errors)")
         let firstSummary = try JSON(parsing: first.output)
         #expect(firstSummary["listed"]?.intValue == listed.count)
@@ -79,7 +79,7 @@ import Testing
         let ids = try await local.allDocs().rows.compactMap(\.id)
         #expect(ids.sorted() == listed.keys.sorted())
 
-        let second = try await run(runner, arguments, environment: environment)
+        let second = try await runner.run(arguments, environment: environment)
         #expect(second.status == 0, "\(second.errors)")
         let secondSummary = try JSON(parsing: second.output)
         #expect(secondSummary["fetched"] == 0)
@@ -96,8 +96,7 @@ import Testing
             admin: .init(name: "admin", password: "pass"), users: data.users,
             documents: data.documents)
         defer { server.stop() }
-        let outcome = try await run(
-            runner,
+        let outcome = try await runner.run(
             [
                 "cht-sync", "--url", server.url.absoluteString, "--user", data.users[0].name,
                 "--data", runner.path("local"),
@@ -134,8 +133,8 @@ import Testing
             "cht-sync", "--url", server.url.absoluteString, "--user", user.name,
             "--data", runner.path("local"), "--json",
         ]
-        let outcome = try await run(
-            runner, arguments, environment: ["POUCH_PASSWORD": user.password])
+        let outcome = try await runner.run(
+            arguments, environment: ["POUCH_PASSWORD": user.password])
         #expect(outcome.status == 1)
         try #require(!outcome.output.isEmpty, "\(outcome.errors)")
         let summary = try JSON(parsing: outcome.output)
@@ -159,18 +158,5 @@ import Testing
         }
         let response = try await CHTReplicationService(medic: medic).getIDs(for: context)
         return Dictionary(uniqueKeysWithValues: response.docIDsRevs.map { ($0.id, $0.rev) })
-    }
-
-    /// Runs the command off the cooperative pool, so the server in this
-    /// process keeps answering while the child waits.
-    private func run(
-        _ runner: CommandRunner, _ arguments: [String], environment: [String: String] = [:]
-    ) async throws -> CommandRunner.Outcome {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(
-                    with: Result { try runner.run(arguments, environment: environment) })
-            }
-        }
     }
 }

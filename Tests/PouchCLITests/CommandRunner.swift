@@ -1,11 +1,13 @@
 import Dispatch
 import Foundation
 import Glibc
+import Synchronization
+import TestSupport
 
 /// Runs the built `pouch` executable as a child process and captures what
 /// it prints and its exit code.
-struct CommandRunner {
-    struct Outcome {
+struct CommandRunner: Sendable {
+    struct Outcome: Sendable {
         var status: Int32
         var output: String
         var errors: String
@@ -43,9 +45,22 @@ struct CommandRunner {
     /// running after `timeout` seconds is killed (its status is then 9,
     /// SIGKILL), so a command that never stops fails its test instead of
     /// hanging it.
+    ///
+    /// The child is awaited on a thread of its own: a test waiting for it
+    /// must not hold one of Swift's few cooperative threads, which the
+    /// in-process servers of other tests need.
     func run(
         _ arguments: [String], input: String? = nil, environment: [String: String] = [:],
         timeout: Double = 300
+    ) async throws -> Outcome {
+        try await onThread {
+            try self.runBlocking(
+                arguments, input: input, environment: environment, timeout: timeout)
+        }
+    }
+
+    private func runBlocking(
+        _ arguments: [String], input: String?, environment: [String: String], timeout: Double
     ) throws -> Outcome {
         let process = Process()
         process.executableURL = Self.executable
@@ -58,18 +73,27 @@ struct CommandRunner {
         process.standardOutput = output
         process.standardError = errors
         process.standardInput = inputPipe
-        try process.run()
+        try launch(process)
         let pid = process.processIdentifier
         let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
         defer { watchdog.cancel() }
         if let input { inputPipe.fileHandleForWriting.write(Data(input.utf8)) }
         try inputPipe.fileHandleForWriting.close()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+        // Standard error is drained alongside, so a child filling one pipe
+        // while the other is read never blocks.
+        let errorData = Mutex(Data())
+        let drained = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            let data = readToEnd(errors.fileHandleForReading)
+            errorData.withLock { $0 = data }
+            drained.signal()
+        }
+        let outputData = readToEnd(output.fileHandleForReading)
+        drained.wait()
         process.waitUntilExit()
         return Outcome(
             status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-            errors: String(decoding: errorData, as: UTF8.self))
+            errors: String(decoding: errorData.withLock { $0 }, as: UTF8.self))
     }
 }

@@ -9,12 +9,12 @@ import Testing
         ["demo", "--docs", "5"], ["serve", "--port", "0"],
         ["cht-sync", "--url", "http://127.0.0.1:9/", "--user", "u"],
     ])
-    func aFileIsRefusedByName(_ arguments: [String]) throws {
+    func aFileIsRefusedByName(_ arguments: [String]) async throws {
         let runner = try CommandRunner()
         defer { runner.remove() }
         let file = runner.path("afile")
         try Data("keep me".utf8).write(to: URL(fileURLWithPath: file))
-        let outcome = try runner.run(
+        let outcome = try await runner.run(
             arguments + ["--data", file], environment: ["POUCH_PASSWORD": "p"])
         #expect(outcome.status == 1)
         #expect(outcome.output.isEmpty)

@@ -51,7 +51,7 @@ import Testing
         _ runner: CommandRunner, acknowledgedBeforeKill count: Int
     ) throws -> ([String], Bool) {
         let serve = try ServeProcess(runner, ["--data", runner.path("data"), "--port", "0"])
-        let port = try serve.listeningPort()
+        let port = try serve.readListeningPort()
         guard try ServeCommandTests.send(port, "PUT /bulk").status == 201 else {
             throw Failure(description: "cannot create the database")
         }
@@ -68,7 +68,7 @@ import Testing
             usleep(500)
         }
         serve.send(SIGKILL)
-        let reason = try serve.waitForExit()
+        let reason = try serve.blockUntilExit()
         while !writer.isFinished { usleep(1_000) }
         return (acknowledged.ids.withLock { $0 }, reason == .uncaughtSignal)
     }

@@ -25,14 +25,14 @@ import Testing
     func sigintEndsALiveReplicationWithExitZero(_ command: String) async throws {
         let runner = try CommandRunner()
         defer { runner.remove() }
-        _ = try runner.run(["put", "a.sqlite"], input: #"{"_id":"x"}"#)
+        _ = try await runner.run(["put", "a.sqlite"], input: #"{"_id":"x"}"#)
         let live = try ServeProcess(
             runner, ["a.sqlite", "b.sqlite", "--live", "--json"], command: command)
         #expect(try await Self.waitForDocument("x", in: runner.path("b.sqlite")))
         live.send(SIGINT)
-        #expect(try live.waitForExit() == .exit)
+        #expect(try await live.waitForExit() == .exit)
         #expect(live.status == 0, "\(live.errors)")
-        let summary = try JSON(parsing: try #require(live.firstLine()))
+        let summary = try JSON(parsing: try #require(try await live.firstLine()))
         let push = command == "sync" ? summary["push"] : summary
         #expect(push?["docs_written"] == 1)
         #expect(push?["status"] == "cancelled")

@@ -11,56 +11,53 @@ import Testing
     /// checks it is gone.
     static func checkRoundTrip(
         _ runner: CommandRunner, _ database: String, _ extraArguments: [String]
-    ) throws {
-        let put = try runner.run(["put", database], input: #"{"_id":"_local/bar","n":1}"#)
+    ) async throws {
+        let put = try await runner.run(["put", database], input: #"{"_id":"_local/bar","n":1}"#)
         #expect(put.status == 0, "\(put.errors)")
         #expect(try JSON(parsing: put.output) == ["ok": true, "id": "_local/bar", "rev": "0-1"])
-        let get = try runner.run(["get", database, "_local/bar"])
+        let get = try await runner.run(["get", database, "_local/bar"])
         #expect(try JSON(parsing: get.output) == ["_id": "_local/bar", "_rev": "0-1", "n": 1])
 
-        let delete = try runner.run(["delete", database, "_local/bar"] + extraArguments)
+        let delete = try await runner.run(["delete", database, "_local/bar"] + extraArguments)
         #expect(delete.status == 0, "\(delete.errors)")
         #expect(
             try JSON(parsing: delete.output) == ["ok": true, "id": "_local/bar", "rev": "0-0"])
-        let gone = try runner.run(["get", database, "_local/bar"])
+        let gone = try await runner.run(["get", database, "_local/bar"])
         #expect(gone.status == 1)
         #expect(gone.errors.hasPrefix("not_found: missing"))
     }
 
     @Test(arguments: [[], ["--rev", "0-1"]])
-    func deletesALocalDocumentOfAFile(_ extraArguments: [String]) throws {
+    func deletesALocalDocumentOfAFile(_ extraArguments: [String]) async throws {
         let runner = try CommandRunner()
         defer { runner.remove() }
-        try Self.checkRoundTrip(runner, "ids.sqlite", extraArguments)
+        try await Self.checkRoundTrip(runner, "ids.sqlite", extraArguments)
     }
 
-    @Test func deletesALocalDocumentOnAServer() throws {
+    @Test func deletesALocalDocumentOnAServer() async throws {
         let runner = try CommandRunner()
         defer { runner.remove() }
         let serve = try ServeProcess(runner, ["--data", runner.path("data"), "--port", "0"])
-        let port = try serve.listeningPort()
-        defer {
-            serve.send(SIGTERM)
-            _ = try? serve.waitForExit()
-        }
+        let port = try await serve.listeningPort()
+        defer { serve.stop() }
         #expect(try ServeCommandTests.send(port, "PUT /ids").status == 201)
         let url = "http://127.0.0.1:\(port)/ids"
-        try Self.checkRoundTrip(runner, url, [])
-        try Self.checkRoundTrip(runner, url, ["--rev", "0-1"])
+        try await Self.checkRoundTrip(runner, url, [])
+        try await Self.checkRoundTrip(runner, url, ["--rev", "0-1"])
     }
 
-    @Test func aMalformedRevisionIsStillRefused() throws {
+    @Test func aMalformedRevisionIsStillRefused() async throws {
         let runner = try CommandRunner()
         defer { runner.remove() }
-        _ = try runner.run(["put", "ids.sqlite"], input: #"{"_id":"_local/bar"}"#)
-        let bad = try runner.run(["delete", "ids.sqlite", "_local/bar", "--rev", "bogus"])
+        _ = try await runner.run(["put", "ids.sqlite"], input: #"{"_id":"_local/bar"}"#)
+        let bad = try await runner.run(["delete", "ids.sqlite", "_local/bar", "--rev", "bogus"])
         #expect(bad.status == 1)
         #expect(bad.errors.hasPrefix("bad_request: Invalid rev format"))
         // A normal document keeps CouchDB's rule: generation 0 is invalid.
-        _ = try runner.run(["put", "ids.sqlite"], input: #"{"_id":"plain"}"#)
-        let zero = try runner.run(["delete", "ids.sqlite", "plain", "--rev", "0-1"])
+        _ = try await runner.run(["put", "ids.sqlite"], input: #"{"_id":"plain"}"#)
+        let zero = try await runner.run(["delete", "ids.sqlite", "plain", "--rev", "0-1"])
         #expect(zero.status == 1)
         #expect(zero.errors.hasPrefix("bad_request: Invalid rev format"))
-        #expect(try runner.run(["get", "ids.sqlite", "_local/bar"]).status == 0)
+        #expect(try await runner.run(["get", "ids.sqlite", "_local/bar"]).status == 0)
     }
 }

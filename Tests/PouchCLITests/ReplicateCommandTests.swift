@@ -19,15 +19,16 @@ import Testing
             _ = try await source.put(["_id": .string("doc\(number)"), "n": .int(Int64(number))])
         }
         let arguments = ["--data", runner.path("data"), "--port", "0", "--admin", Self.admin]
-        try await onThread {
-            let serve = try ServeProcess(runner, arguments)
-            let port = try serve.listeningPort()
-            defer {
-                serve.send(SIGTERM)
-                _ = try? serve.waitForExit()
-            }
-            try Self.checkRoundTrip(runner, port: port)
+        let serve = try ServeProcess(runner, arguments)
+        let port = try await serve.listeningPort()
+        do {
+            try await Self.checkRoundTrip(runner, port: port)
+        } catch {
+            serve.send(SIGKILL)
+            throw error
         }
+        serve.send(SIGTERM)
+        try await serve.waitForExit()
         let copy = try Database(path: runner.path("copy.sqlite"))
         let rows = try await copy.allDocs().rows
         #expect(rows.compactMap(\.id) == ["doc1", "doc2", "doc3", "doc4", "doc5", "extra"])
@@ -37,9 +38,11 @@ import Testing
 
     /// Pushes source.sqlite to the server, writes one more document there,
     /// pulls it into copy.sqlite, then pulls again.
-    static func checkRoundTrip(_ runner: CommandRunner, port: Int) throws {
+    static func checkRoundTrip(_ runner: CommandRunner, port: Int) async throws {
         let url = "http://\(admin)@127.0.0.1:\(port)/target"
-        let push = try runner.run(["replicate", "source.sqlite", url, "--create-target", "--json"])
+        let push = try await runner.run([
+            "replicate", "source.sqlite", url, "--create-target", "--json",
+        ])
         #expect(push.status == 0, "\(push.errors)")
         try checkSummary(push.output, read: 5)
         let listed = try ServeCommandTests.send(
@@ -49,11 +52,11 @@ import Testing
         let extra = try ServeCommandTests.send(
             port, "PUT /target/extra", body: #"{"from":"server"}"#, credentials: admin)
         #expect(extra.status == 201)
-        let pull = try runner.run(["replicate", url, "copy.sqlite", "--json"])
+        let pull = try await runner.run(["replicate", url, "copy.sqlite", "--json"])
         #expect(pull.status == 0, "\(pull.errors)")
         try checkSummary(pull.output, read: 6)
 
-        let again = try runner.run(["replicate", url, "copy.sqlite", "--json"])
+        let again = try await runner.run(["replicate", url, "copy.sqlite", "--json"])
         #expect(again.status == 0, "\(again.errors)")
         try checkSummary(again.output, read: 0)
     }

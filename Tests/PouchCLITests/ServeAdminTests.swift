@@ -7,17 +7,14 @@ import Testing
 /// `POUCH_ADMIN_PASSWORD`, so it never appears among the arguments `ps`
 /// shows; an empty password is a usage error.
 @Suite struct ServeAdminTests {
-    @Test func thePasswordComesFromTheEnvironment() throws {
+    @Test func thePasswordComesFromTheEnvironment() async throws {
         let runner = try CommandRunner()
         defer { runner.remove() }
         let serve = try ServeProcess(
             runner, ["--data", runner.path("data"), "--port", "0", "--admin", "root"],
             environment: ["POUCH_ADMIN_PASSWORD": "s3cret"])
-        let port = try serve.listeningPort()
-        defer {
-            serve.send(SIGTERM)
-            _ = try? serve.waitForExit()
-        }
+        let port = try await serve.listeningPort()
+        defer { serve.stop() }
         // CouchDB: creating a database needs an admin once one is set.
         let anonymous = try ServeCommandTests.send(port, "PUT /notes")
         #expect(anonymous.status == 401)
@@ -28,10 +25,10 @@ import Testing
         #expect(!(serve.process.arguments ?? []).joined().contains("s3cret"))
     }
 
-    @Test func anEmptyPasswordIsAUsageError() throws {
+    @Test func anEmptyPasswordIsAUsageError() async throws {
         let runner = try CommandRunner()
         defer { runner.remove() }
-        let outcome = try runner.run(
+        let outcome = try await runner.run(
             ["serve", "--data", runner.path("data"), "--port", "0", "--admin", "root"],
             environment: ["POUCH_ADMIN_PASSWORD": ""])
         #expect(outcome.status == 2)

@@ -8,11 +8,11 @@ import Testing
 /// server answers CouchDB requests, SIGTERM stops it cleanly, and unsafe or
 /// malformed options are refused before anything listens.
 @Suite struct ServeCommandTests {
-    @Test func servesOverHTTPAndStopsOnSIGTERM() throws {
+    @Test func servesOverHTTPAndStopsOnSIGTERM() async throws {
         let runner = try CommandRunner()
         defer { runner.remove() }
         let serve = try ServeProcess(runner, ["--data", runner.path("data"), "--port", "0"])
-        let port = try serve.listeningPort()
+        let port = try await serve.listeningPort()
         #expect(port > 0)
 
         let created = try Self.send(port, "PUT /notes")
@@ -26,50 +26,50 @@ import Testing
         #expect(try get.json == ["_id": "n1", "_rev": .string(rev), "text": "hello"])
 
         serve.send(SIGTERM)
-        #expect(try serve.waitForExit() == .exit)
+        #expect(try await serve.waitForExit() == .exit)
         #expect(serve.status == 0)
         // The database is a file in the data folder and holds the document.
         let file = runner.path("data/notes.sqlite")
         #expect(FileManager.default.fileExists(atPath: file))
     }
 
-    @Test func stopsOnSIGINT() throws {
+    @Test func stopsOnSIGINT() async throws {
         let runner = try CommandRunner()
         defer { runner.remove() }
         let serve = try ServeProcess(runner, ["--data", runner.path("data"), "--port", "0"])
-        _ = try serve.listeningPort()
+        _ = try await serve.listeningPort()
         serve.send(SIGINT)
-        #expect(try serve.waitForExit() == .exit)
+        #expect(try await serve.waitForExit() == .exit)
         #expect(serve.status == 0)
     }
 
-    @Test func refusesAllInterfacesWithoutAnAdmin() throws {
+    @Test func refusesAllInterfacesWithoutAnAdmin() async throws {
         let runner = try CommandRunner()
         defer { runner.remove() }
         let serve = try ServeProcess(
             runner, ["--data", runner.path("data"), "--host", "0.0.0.0", "--port", "0"])
         // Nothing is printed: the refusal comes before the listening line.
-        #expect(serve.firstLine() == nil)
-        #expect(try serve.waitForExit() == .exit)
+        #expect(try await serve.firstLine() == nil)
+        #expect(try await serve.waitForExit() == .exit)
         #expect(serve.status == 1)
         #expect(serve.errors.hasPrefix("forbidden: "))
     }
 
     @Test(arguments: ["admin:", ":secret", ""])
-    func malformedAdminIsAUsageError(_ admin: String) throws {
+    func malformedAdminIsAUsageError(_ admin: String) async throws {
         let runner = try CommandRunner()
         defer { runner.remove() }
         let serve = try ServeProcess(
             runner, ["--data", runner.path("data"), "--port", "0", "--admin", admin])
-        #expect(serve.firstLine() == nil)
-        #expect(try serve.waitForExit() == .exit)
+        #expect(try await serve.firstLine() == nil)
+        #expect(try await serve.waitForExit() == .exit)
         #expect(serve.status == 2)
     }
 
-    @Test func missingDataIsAUsageError() throws {
+    @Test func missingDataIsAUsageError() async throws {
         let runner = try CommandRunner()
         defer { runner.remove() }
-        let outcome = try runner.run(["serve", "--port", "0"])
+        let outcome = try await runner.run(["serve", "--port", "0"])
         #expect(outcome.status == 2)
         #expect(outcome.output.isEmpty)
     }

@@ -1,11 +1,14 @@
 import Foundation
 import Glibc
+import TestSupport
 
 /// A `pouch serve` child process: started with given arguments, its first
 /// line of standard output read, stopped by a signal of the test's choice.
 /// Standard error goes to a file in the runner's directory so a chatty
-/// server never blocks on a full pipe.
-final class ServeProcess {
+/// server never blocks on a full pipe. What waits for the child waits on a
+/// thread of its own, never on Swift's cooperative pool (which in-process
+/// servers of other tests need).
+final class ServeProcess: @unchecked Sendable {
     enum Failure: Error {
         case noListeningLine(String)
         case stillRunning
@@ -33,7 +36,7 @@ final class ServeProcess {
         process.standardOutput = output
         process.standardError = FileHandle(forWritingAtPath: errorsPath)
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try launch(process)
     }
 
     deinit {
@@ -42,10 +45,14 @@ final class ServeProcess {
 
     /// The first line printed on standard output, or `nil` when the process
     /// closed it first.
-    func firstLine() -> String? {
+    func firstLine() async throws -> String? {
+        try await onThread { self.readFirstLine() }
+    }
+
+    private func readFirstLine() -> String? {
         var bytes: [UInt8] = []
         while true {
-            let data = output.fileHandleForReading.availableData
+            let data = readAvailable(output.fileHandleForReading)
             if data.isEmpty { return nil }
             bytes += data
             if let end = bytes.firstIndex(of: UInt8(ascii: "\n")) {
@@ -55,8 +62,13 @@ final class ServeProcess {
     }
 
     /// Reads the listening line and returns the port it names.
-    func listeningPort() throws -> Int {
-        guard let line = firstLine() else { throw Failure.noListeningLine(errors) }
+    func listeningPort() async throws -> Int {
+        try await onThread { try self.readListeningPort() }
+    }
+
+    /// `listeningPort()` for code already on a thread of its own.
+    func readListeningPort() throws -> Int {
+        guard let line = readFirstLine() else { throw Failure.noListeningLine(errors) }
         let prefix = "listening on http://127.0.0.1:"
         guard line.hasPrefix(prefix), let port = Int(line.dropFirst(prefix.count)) else {
             throw Failure.noListeningLine(line)
@@ -74,7 +86,13 @@ final class ServeProcess {
 
     /// Waits up to `seconds` for the process to exit and returns its status;
     /// kills it and throws when it is still running then.
-    func waitForExit(seconds: Double = 30) throws -> Process.TerminationReason {
+    @discardableResult
+    func waitForExit(seconds: Double = 30) async throws -> Process.TerminationReason {
+        try await onThread { try self.blockUntilExit(seconds: seconds) }
+    }
+
+    /// `waitForExit(seconds:)` for code already on a thread of its own.
+    func blockUntilExit(seconds: Double = 30) throws -> Process.TerminationReason {
         let deadline = Date().addingTimeInterval(seconds)
         while process.isRunning && Date() < deadline { usleep(20_000) }
         guard !process.isRunning else {
@@ -84,6 +102,13 @@ final class ServeProcess {
         }
         process.waitUntilExit()
         return process.terminationReason
+    }
+
+    /// Sends SIGTERM and waits briefly for the exit (a `pouch serve` stops
+    /// at once); for `defer` blocks, which cannot await.
+    func stop() {
+        send(SIGTERM)
+        _ = try? blockUntilExit(seconds: 10)
     }
 
     var status: Int32 { process.terminationStatus }

@@ -10,43 +10,43 @@ import Testing
         "compact", "serve", "replicate", "sync", "cht-sync", "demo",
     ]
 
-    @Test func noCommandIsAUsageErrorOnStandardError() throws {
+    @Test func noCommandIsAUsageErrorOnStandardError() async throws {
         let runner = try CommandRunner()
         defer { runner.remove() }
-        let bare = try runner.run([])
+        let bare = try await runner.run([])
         #expect(bare.status == 2)
         #expect(bare.output.isEmpty)
         #expect(bare.errors.contains("Usage: pouch COMMAND"))
-        let help = try runner.run(["--help"])
+        let help = try await runner.run(["--help"])
         #expect(help.status == 0)
         #expect(help.output.contains("Usage: pouch COMMAND"))
         #expect(help.errors.isEmpty)
     }
 
     @Test(arguments: commands)
-    func everyCommandsUsageErrorGoesToStandardError(_ name: String) throws {
+    func everyCommandsUsageErrorGoesToStandardError(_ name: String) async throws {
         let runner = try CommandRunner()
         defer { runner.remove() }
-        let wrong = try runner.run([name, "--no-such-option"])
+        let wrong = try await runner.run([name, "--no-such-option"])
         #expect(wrong.status == 2)
         #expect(wrong.output.isEmpty)
         #expect(wrong.errors.hasPrefix("usage error: unknown option --no-such-option"))
         #expect(wrong.errors.contains("usage: pouch \(name)"))
-        let help = try runner.run([name, "--help"])
+        let help = try await runner.run([name, "--help"])
         #expect(help.status == 0)
         #expect(help.output.contains("Usage: pouch \(name)"))
     }
 
     @Test(arguments: ["import", "export", "replicate", "sync"], ["0", "-3"])
-    func aNonPositiveBatchSizeIsRefused(_ name: String, _ size: String) throws {
+    func aNonPositiveBatchSizeIsRefused(_ name: String, _ size: String) async throws {
         let runner = try CommandRunner()
         defer { runner.remove() }
-        _ = try runner.run(["put", "a.sqlite"], input: #"{"_id":"x"}"#)
+        _ = try await runner.run(["put", "a.sqlite"], input: #"{"_id":"x"}"#)
         let file = runner.path("docs.ndjson")
         try Data(#"{"_id":"y"}"#.utf8).write(to: URL(fileURLWithPath: file))
         let positionals =
             name == "export" ? ["a.sqlite"] : ["a.sqlite", name == "import" ? file : "b.sqlite"]
-        let outcome = try runner.run([name] + positionals + ["--batch-size", size])
+        let outcome = try await runner.run([name] + positionals + ["--batch-size", size])
         #expect(outcome.status == 2)
         #expect(outcome.errors.hasPrefix("usage error: --batch-size must be a positive number"))
         #expect(!FileManager.default.fileExists(atPath: runner.path("b.sqlite")))
@@ -56,31 +56,31 @@ import Testing
         ["all-docs", "--limit"], ["all-docs", "--skip"], ["find", "{}", "--limit"],
         ["find", "{}", "--skip"], ["changes", "--limit"],
     ])
-    func aNegativeLimitOrSkipIsRefused(_ arguments: [String]) throws {
+    func aNegativeLimitOrSkipIsRefused(_ arguments: [String]) async throws {
         let runner = try CommandRunner()
         defer { runner.remove() }
-        _ = try runner.run(["put", "a.sqlite"], input: #"{"_id":"x"}"#)
+        _ = try await runner.run(["put", "a.sqlite"], input: #"{"_id":"x"}"#)
         let command = [arguments[0], "a.sqlite"] + arguments.dropFirst() + ["-1"]
-        let outcome = try runner.run(command)
+        let outcome = try await runner.run(command)
         #expect(outcome.status == 2)
         #expect(outcome.output.isEmpty)
         let option = arguments.last!
         #expect(outcome.errors.hasPrefix("usage error: \(option) must be zero or a positive"))
     }
 
-    @Test func requiredOptionsShowWithoutBracketsAndABadURLIsNamed() throws {
+    @Test func requiredOptionsShowWithoutBracketsAndABadURLIsNamed() async throws {
         let runner = try CommandRunner()
         defer { runner.remove() }
-        let serve = try runner.run(["serve", "--help"])
+        let serve = try await runner.run(["serve", "--help"])
         #expect(serve.output.contains("Usage: pouch serve --data DIR [--host HOST]"))
-        let chtHelp = try runner.run(["cht-sync", "--help"])
+        let chtHelp = try await runner.run(["cht-sync", "--help"])
         #expect(chtHelp.output.contains("Usage: pouch cht-sync --url URL --user NAME --data DIR "))
 
         let arguments = ["cht-sync", "--url", "notaurl", "--user", "u", "--data", "d"]
-        let badURL = try runner.run(arguments, environment: ["POUCH_PASSWORD": "p"])
+        let badURL = try await runner.run(arguments, environment: ["POUCH_PASSWORD": "p"])
         #expect(badURL.status == 2)
         #expect(badURL.errors.hasPrefix("usage error: --url 'notaurl' is not a valid"))
-        let noURL = try runner.run(["cht-sync", "--user", "u", "--data", "d"])
+        let noURL = try await runner.run(["cht-sync", "--user", "u", "--data", "d"])
         #expect(noURL.status == 2)
         #expect(noURL.errors.hasPrefix("usage error: --url URL is required"))
     }

@@ -21,13 +21,10 @@ import Testing
         defer { runner.remove() }
         try await Self.writeOversizedSource(runner.path("source.sqlite"))
         let serve = try ServeProcess(runner, ["--data", runner.path("data"), "--port", "0"])
-        let port = try serve.listeningPort()
-        defer {
-            serve.send(SIGTERM)
-            _ = try? serve.waitForExit()
-        }
+        let port = try await serve.listeningPort()
+        defer { serve.stop() }
         let url = "http://127.0.0.1:\(port)/target"
-        let push = try runner.run([
+        let push = try await runner.run([
             "replicate", "source.sqlite", url, "--create-target", "--json",
         ])
         #expect(push.status == 1)
@@ -42,7 +39,7 @@ import Testing
 
         // A new target: the first one's checkpoint is past the failed document.
         let fresh = "http://127.0.0.1:\(port)/fresh"
-        let sync = try runner.run([
+        let sync = try await runner.run([
             "sync", "source.sqlite", fresh, "--create-target", "--json",
         ])
         #expect(sync.status == 1)
@@ -50,20 +47,20 @@ import Testing
         #expect(sync.errors.contains("huge"))
     }
 
-    @Test func importNamesEachRefusedDocument() throws {
+    @Test func importNamesEachRefusedDocument() async throws {
         let runner = try CommandRunner()
         defer { runner.remove() }
         // Creating "b" again without its _rev is CouchDB's conflict.
-        _ = try runner.run(["put", "db.sqlite"], input: #"{"_id":"b"}"#)
+        _ = try await runner.run(["put", "db.sqlite"], input: #"{"_id":"b"}"#)
         let lines = [#"{"_id":"a"}"#, #"{"_id":"b"}"#, #"{"_id":"c"}"#]
         let file = runner.path("docs.ndjson")
         try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: file))
-        let outcome = try runner.run(["import", "db.sqlite", file])
+        let outcome = try await runner.run(["import", "db.sqlite", file])
         #expect(outcome.status == 1)
         #expect(outcome.output.isEmpty)
         #expect(outcome.errors.contains("failed b: conflict: Document update conflict."))
         #expect(outcome.errors.contains("imported 2 documents (1 failed)"))
-        let listed = try runner.run(["all-docs", "db.sqlite"])
+        let listed = try await runner.run(["all-docs", "db.sqlite"])
         #expect(listed.lines.count == 3)
     }
 }

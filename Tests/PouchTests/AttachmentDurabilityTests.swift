@@ -47,13 +47,17 @@ import Testing
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try launch(process)
         let pid = process.processIdentifier
         DispatchQueue.global().asyncAfter(deadline: .now() + 120) { kill(pid, SIGKILL) }
 
-        let acknowledged = DurabilityTests.readAcknowledgements(from: output, until: 8)
-        kill(pid, SIGKILL)
-        process.waitUntilExit()
+        // The child is awaited on a thread of its own, off Swift's pool.
+        let acknowledged = try await onThread {
+            let count = DurabilityTests.readAcknowledgements(from: output, until: 8)
+            kill(pid, SIGKILL)
+            process.waitUntilExit()
+            return count
+        }
         #expect(process.terminationReason == .uncaughtSignal)
         #expect(acknowledged >= 8)
 

@@ -50,13 +50,17 @@ import Testing
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try launch(process)
         let pid = process.processIdentifier
         DispatchQueue.global().asyncAfter(deadline: .now() + 120) { kill(pid, SIGKILL) }
 
-        let acknowledged = Self.readAcknowledgements(from: output, until: 15)
-        kill(pid, SIGKILL)
-        process.waitUntilExit()
+        // The child is awaited on a thread of its own, off Swift's pool.
+        let acknowledged = try await onThread {
+            let count = Self.readAcknowledgements(from: output, until: 15)
+            kill(pid, SIGKILL)
+            process.waitUntilExit()
+            return count
+        }
         #expect(process.terminationReason == .uncaughtSignal)
         #expect(acknowledged >= 15)
 
@@ -74,7 +78,7 @@ import Testing
         var text = ""
         var highest = -1
         while highest < target {
-            let chunk = pipe.fileHandleForReading.availableData
+            let chunk = readAvailable(pipe.fileHandleForReading)
             if chunk.isEmpty { break }
             text += String(decoding: chunk, as: UTF8.self)
             for line in text.split(separator: "\n") where line.hasPrefix("ACK ") {

@@ -92,7 +92,7 @@ import Testing
 
     @Test func cancellingTheConsumerEndsTheFeedAndItsRequest() async throws {
         let server = try StubHTTPServer { _ in
-            .delayed(.seconds(5), Self.batch(["late"], last: "seq-late"))
+            .delayed(.seconds(120), Self.batch(["late"], last: "seq-late"))
         }
         defer { server.stop() }
         let db = RemoteDatabase(url: server.url("/db"))

@@ -74,7 +74,9 @@ enum Replicas {
     static func eventually(
         _ condition: () async throws -> Bool
     ) async throws -> Bool {
-        let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+        // A guard against a hang, not a speed check: generous for a busy
+        // machine running every test at once.
+        let deadline = ContinuousClock.now.advanced(by: .seconds(60))
         while ContinuousClock.now < deadline {
             if try await condition() { return true }
             try await Task.sleep(for: .milliseconds(50))

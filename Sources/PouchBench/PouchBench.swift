@@ -11,22 +11,23 @@ struct PouchBench {
         var docs = 100_000
         /// The size for the find scaling check; `nil` (`--large-docs 0`) skips it.
         var largeDocs: Int? = 1_000_000
-        /// The replicator batch sizes to try; the default is the replicator's.
-        var batchSizes = [ReplicationOptions().batchSize]
+        /// The replicator batch sizes to try; `nil` is the replicator's default.
+        var batchSizes: [Int?] = [nil]
         var json = false
         var phases: Set<String>? = nil
         var directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("pouch-bench-\(getpid())").path
 
         func wants(_ phase: String) -> Bool { phases?.contains(phase) ?? true }
-
-        func replicationOptions(batchSize: Int) -> ReplicationOptions {
-            ReplicationOptions(batchSize: batchSize)
-        }
     }
 
     static func main() async {
         do {
+            let arguments = Array(CommandLine.arguments.dropFirst())
+            if arguments.first == "replication-client" {
+                try await ReplicationClient.run(.init(parsing: Array(arguments.dropFirst())))
+                return
+            }
             let settings = try parse(Array(CommandLine.arguments.dropFirst()))
             try FileManager.default.createDirectory(
                 atPath: settings.directory, withIntermediateDirectories: true)

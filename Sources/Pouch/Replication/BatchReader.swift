@@ -1,0 +1,108 @@
+/// The reading half of a replication batch, after CouchDB's replicator
+/// workers: the changes after a sequence (`style=all_docs`), the target's
+/// revs diff, and a bulk get of the missing revisions with their histories
+/// and attachments. What it reads is written by the `Replicator`, which
+/// starts the next read before writing, so reading and writing overlap.
+///
+/// `Sendable` and free of the replicator's state, so it runs on its own
+/// task; its counts travel in the `FetchedBatch` it returns.
+struct BatchReader: Sendable {
+    let source: any ReplicationPeer
+    let target: any ReplicationPeer
+    let options: ReplicationOptions
+    let retrier: Retrier
+
+    /// Starts reading the batch after `since` on a task of its own.
+    func start(since: JSON?) -> Task<FetchedBatch, any Error> {
+        Task { try await read(since: since) }
+    }
+
+    /// The batch after `since` (`nil` for the beginning), with the
+    /// revisions the target lacks.
+    func read(since: JSON?) async throws -> FetchedBatch {
+        var timings = StageTimings()
+        let changes = try await StageTimings.timing(&timings.changes) {
+            try await retrier.run {
+                try await ChangesBatch.read(from: source, since: since, options: options)
+            }
+        }
+        var fetched = FetchedBatch(changes: changes, timings: timings)
+        guard !changes.changes.isEmpty else { return fetched }
+        let requests = try await missingRevisions(of: changes.changes, into: &fetched)
+        guard !requests.isEmpty else { return fetched }
+        try Task.checkCancellation()
+        try await fetch(requests, into: &fetched)
+        return fetched
+    }
+
+    /// A bulk get request per revision the target's revs diff says it
+    /// lacks.
+    private func missingRevisions(
+        of changes: [Change], into fetched: inout FetchedBatch
+    ) async throws -> [BulkGetRequest] {
+        var revisions: [String: [RevisionID]] = [:]
+        for change in changes { revisions[change.id, default: []] += change.changes }
+        fetched.missingChecked = revisions.values.reduce(0) { $0 + $1.count }
+        let diff = try await StageTimings.timing(&fetched.timings.revsDiff) {
+            try await retrier.run { try await target.revsDiff(revisions) }
+        }
+        let requests = BatchReader.bulkGetRequests(for: changes, diff: diff)
+        fetched.missingFound = requests.count
+        return requests
+    }
+
+    /// A request per missing revision, in the order of the changes, each
+    /// with the target's possible ancestors as `atts_since` so attachments
+    /// travel only with the revisions that add them.
+    static func bulkGetRequests(
+        for changes: [Change], diff: [String: RevsDiffResult]
+    ) -> [BulkGetRequest] {
+        var requests: [BulkGetRequest] = []
+        var seen: Set<String> = []
+        for change in changes where seen.insert(change.id).inserted {
+            guard let result = diff[change.id] else { continue }
+            let ancestors = result.possibleAncestors.isEmpty ? nil : result.possibleAncestors
+            for rev in result.missing {
+                requests.append(BulkGetRequest(id: change.id, rev: rev, attsSince: ancestors))
+            }
+        }
+        return requests
+    }
+
+    /// Reads the missing revisions with their histories and attachments;
+    /// a revision that cannot be read counts as a failure.
+    private func fetch(
+        _ requests: [BulkGetRequest], into fetched: inout FetchedBatch
+    ) async throws {
+        let options = BulkGetOptions(revs: true, attachments: true)
+        let results = try await StageTimings.timing(&fetched.timings.bulkGet) {
+            try await retrier.run { try await source.bulkGet(requests, options: options) }
+        }
+        fetched.docs.reserveCapacity(requests.count)
+        for result in results {
+            for item in result.docs {
+                switch item {
+                case .ok(let doc):
+                    fetched.docs.append(doc)
+                case .error(let id, let rev, let error):
+                    Logger.replication.warning("cannot read \(id) \(rev ?? ""): \(error)")
+                    fetched.readFailures += 1
+                }
+            }
+        }
+    }
+}
+
+/// One batch read by a `BatchReader`: the changes, the documents to write,
+/// and the counts the replication's progress adds up.
+struct FetchedBatch: Sendable {
+    var changes: ChangesBatch
+    var timings = StageTimings()
+    var docs: [JSON] = []
+    /// Revisions the revs diff asked about.
+    var missingChecked = 0
+    /// Revisions the target lacked.
+    var missingFound = 0
+    /// Missing revisions the source could not answer.
+    var readFailures = 0
+}

@@ -54,6 +54,7 @@ enum ReplicationClient {
         var options = ReplicationOptions()
         if let size = job.batchSize { options.batchSize = size }
         let url = URL(string: "http://127.0.0.1:\(job.port)/\(job.database)")!
+        let sampler = MemorySampler()
         let (result, seconds) = try await measure {
             let local = try Database(path: job.file)
             let remote = RemoteDatabase(url: url)
@@ -62,7 +63,16 @@ enum ReplicationClient {
                 source: pull ? remote : local, target: pull ? local : remote, options: options
             ).run()
         }
+        let (anon, file) = sampler.stop()
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        let cpu =
+            Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
         let line: JSON = [
+            "cpu_seconds": .double(cpu),
+            "peak_anon_mb": .double(Double(anon) / 1_048_576),
+            "peak_file_mb": .double(Double(file) / 1_048_576),
             "seconds": .double(seconds), "docs_written": .int(Int64(result.docsWritten)),
             "batch_size": .int(Int64(options.batchSize)),
             "peak_rss_mb": .double(Double(ProcessMemory.peak()) / 1_048_576),
@@ -86,5 +96,38 @@ enum ReplicationClient {
             throw BenchError("replication-client \(job.direction) exited with failure")
         }
         return try JSON(parsing: Array(data))
+    }
+}
+
+/// Samples the process's anonymous and file-backed resident memory
+/// (`RssAnon`, `RssFile`) every 10 ms on a thread of its own and keeps
+/// each one's peak, so a peak can be told apart into heap and mapped file
+/// pages (SQLite maps the database file).
+final class MemorySampler: Sendable {
+    private let peaks = Mutex((anon: 0, file: 0, running: true))
+
+    init() {
+        Thread.detachNewThread { [self] in
+            while sample() { usleep(10_000) }
+        }
+    }
+
+    /// Stops sampling and returns the peaks, in bytes.
+    func stop() -> (anon: Int, file: Int) {
+        _ = sample()
+        return peaks.withLock { peaks in
+            peaks.running = false
+            return (peaks.anon, peaks.file)
+        }
+    }
+
+    private func sample() -> Bool {
+        let anon = ProcessMemory.field("RssAnon:")
+        let file = ProcessMemory.field("RssFile:")
+        return peaks.withLock { peaks in
+            peaks.anon = max(peaks.anon, anon)
+            peaks.file = max(peaks.file, file)
+            return peaks.running
+        }
     }
 }

@@ -33,14 +33,14 @@ enum ReplicationPhases {
                 try await replicate(
                     .init(
                         direction: "pull", port: port, database: "source", file: file,
-                        batchSize: batchSize), docs: docs, floor: pullFloor))
+                        batchSize: batchSize), docs: docs, floor: pullFloor, server: server))
             let target = "pushed-\(index)"
             try await create(port, db: target)
             results.append(
                 try await replicate(
                     .init(
                         direction: "push", port: port, database: target, file: file,
-                        batchSize: batchSize), docs: docs, floor: pushFloor))
+                        batchSize: batchSize), docs: docs, floor: pushFloor, server: server))
         }
         return results
     }
@@ -69,9 +69,11 @@ enum ReplicationPhases {
 
     /// One replication in a child process, against `floor` seconds.
     private static func replicate(
-        _ job: ReplicationClient.Job, docs: Int, floor: Double
+        _ job: ReplicationClient.Job, docs: Int, floor: Double, server: ServeProcess
     ) async throws -> PhaseResult {
+        let serverCPU = server.cpuSeconds()
         let answer = try await ReplicationClient.spawn(job)
+        let serverUsed = server.cpuSeconds() - serverCPU
         let written = answer["docs_written"]?.intValue ?? 0
         guard written == docs else {
             throw BenchError("\(job.direction) wrote \(written) of \(docs)")
@@ -84,6 +86,10 @@ enum ReplicationPhases {
             floorRate: Double(docs) / floor,
             extra: [
                 ("client_peak_rss_mb", String(format: "%.1f", peak)),
+                ("anon_mb", String(format: "%.1f", answer["peak_anon_mb"]?.doubleValue ?? 0)),
+                ("file_mb", String(format: "%.1f", answer["peak_file_mb"]?.doubleValue ?? 0)),
+                ("client_cpu_s", String(format: "%.2f", answer["cpu_seconds"]?.doubleValue ?? 0)),
+                ("server_cpu_s", String(format: "%.2f", serverUsed)),
                 ("stages", answer["stages"]?.stringValue ?? ""),
             ])
     }

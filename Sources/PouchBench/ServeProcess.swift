@@ -43,6 +43,20 @@ final class ServeProcess: Sendable {
         return ServeProcess(process: process, port: port)
     }
 
+    /// The CPU time the server process has used so far (user and system),
+    /// in seconds, from `/proc/PID/stat`.
+    func cpuSeconds() -> Double {
+        let path = "/proc/\(process.processIdentifier)/stat"
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+            let end = text.lastIndex(of: ")")
+        else { return 0 }
+        // After the command in parentheses: state is field 3, utime 14, stime 15.
+        let fields = text[text.index(after: end)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12])
+        else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     /// Stops the server with SIGTERM, as `pouch serve` expects, and waits.
     func stop() {
         guard process.isRunning else { return }

@@ -1,38 +1,71 @@
 /// The reading half of a replication batch, after CouchDB's replicator
 /// workers: the changes after a sequence (`style=all_docs`), the target's
 /// revs diff, and a bulk get of the missing revisions with their histories
-/// and attachments. What it reads is written by the `Replicator`, which
-/// starts the next read before writing, so reading and writing overlap.
+/// and attachments. What it reads is written by the `Replicator`.
 ///
-/// `Sendable` and free of the replicator's state, so it runs on its own
-/// task; its counts travel in the `FetchedBatch` it returns.
+/// Three batches overlap at most: as soon as a batch's changes are read,
+/// the changes of the next one are asked for (the feed is paged by
+/// sequence, so only one changes read runs at a time) while this batch's
+/// revs diff and bulk get run, and the replicator writes the batch before.
+///
+/// `Sendable` and free of the replicator's state, so it runs on tasks of
+/// its own; its counts travel in the `FetchedBatch` it returns.
 struct BatchReader: Sendable {
     let source: any ReplicationPeer
     let target: any ReplicationPeer
     let options: ReplicationOptions
     let retrier: Retrier
 
-    /// Starts reading the batch after `since` on a task of its own.
-    func start(since: JSON?) -> Task<FetchedBatch, any Error> {
-        Task { try await read(since: since) }
-    }
-
-    /// The batch after `since` (`nil` for the beginning), with the
-    /// revisions the target lacks.
-    func read(since: JSON?) async throws -> FetchedBatch {
-        var timings = StageTimings()
-        let changes = try await StageTimings.timing(&timings.changes) {
-            try await retrier.run {
+    /// Starts reading the changes after `since` on a task of its own.
+    func startChanges(since: JSON?) -> Task<ChangesBatch, any Error> {
+        Task {
+            let clock = ContinuousClock()
+            let start = clock.now
+            var batch = try await retrier.run {
                 try await ChangesBatch.read(from: source, since: since, options: options)
             }
+            batch.readTime = clock.now - start
+            return batch
         }
-        var fetched = FetchedBatch(changes: changes, timings: timings)
-        guard !changes.changes.isEmpty else { return fetched }
-        let requests = try await missingRevisions(of: changes.changes, into: &fetched)
-        guard !requests.isEmpty else { return fetched }
+    }
+
+    /// Starts reading the documents of the batch `changes` answers, on a
+    /// task of its own.
+    func start(changes: Task<ChangesBatch, any Error>) -> Task<FetchedBatch, any Error> {
+        Task { try await read(changes: changes) }
+    }
+
+    /// The batch `changes` answers, with the revisions the target lacks,
+    /// and the read of the next batch's changes already started unless
+    /// this one is short (caught up).
+    func read(changes: Task<ChangesBatch, any Error>) async throws -> FetchedBatch {
+        let batch = try await BatchReader.value(of: changes)
+        var fetched = FetchedBatch(changes: batch)
+        fetched.timings.changes = batch.readTime
+        if batch.sourceCount >= options.batchSize {
+            fetched.nextChanges = startChanges(since: batch.lastSeq)
+        }
+        do {
+            guard !batch.changes.isEmpty else { return fetched }
+            let requests = try await missingRevisions(of: batch.changes, into: &fetched)
+            guard !requests.isEmpty else { return fetched }
+            try Task.checkCancellation()
+            try await fetch(requests, into: &fetched)
+            return fetched
+        } catch {
+            fetched.nextChanges?.cancel()
+            throw error
+        }
+    }
+
+    /// What `task` answers; cancelling the caller cancels it.
+    static func value<T: Sendable>(of task: Task<T, any Error>) async throws -> T {
         try Task.checkCancellation()
-        try await fetch(requests, into: &fetched)
-        return fetched
+        return try await withTaskCancellationHandler {
+            try await task.value
+        } onCancel: {
+            task.cancel()
+        }
     }
 
     /// A bulk get request per revision the target's revs diff says it
@@ -97,6 +130,9 @@ struct BatchReader: Sendable {
 /// and the counts the replication's progress adds up.
 struct FetchedBatch: Sendable {
     var changes: ChangesBatch
+    /// The read of the next batch's changes, started once these arrived;
+    /// `nil` when this batch is the last (short) one.
+    var nextChanges: Task<ChangesBatch, any Error>?
     var timings = StageTimings()
     var docs: [JSON] = []
     /// Revisions the revs diff asked about.

@@ -58,20 +58,26 @@ final class Replicator {
     private func replicate(since start: JSON?) async throws {
         let reader = BatchReader(
             source: source, target: target, options: options, retrier: retrier)
-        var next: Task<FetchedBatch, any Error>? = reader.start(since: start)
-        defer { next?.cancel() }
+        var next: Task<FetchedBatch, any Error>? = reader.start(
+            changes: reader.startChanges(since: start))
+        var nextChanges: Task<ChangesBatch, any Error>? = nil
+        defer {
+            next?.cancel()
+            nextChanges?.cancel()
+        }
         while let reading = next {
             let fetched = try await StageTimings.timing(&timings.waitingForReads) {
-                try await Replicator.value(of: reading)
+                try await BatchReader.value(of: reading)
             }
             timings.add(reads: fetched.timings)
             let batch = fetched.changes
-            let caughtUp = batch.sourceCount < options.batchSize
-            next = caughtUp ? nil : reader.start(since: batch.lastSeq)
+            nextChanges = fetched.nextChanges
+            next = nextChanges.map { reader.start(changes: $0) }
 
             try await write(fetched)
             progress.lastSeq = batch.lastSeq
             progress.pending = batch.pending
+            let caughtUp = fetched.nextChanges == nil
             if caughtUp || ContinuousClock.now - lastCheckpoint >= options.checkpointInterval {
                 try await checkpoint(batch.lastSeq)
             }
@@ -80,18 +86,7 @@ final class Replicator {
             guard caughtUp, options.live else { continue }
             try await waitForChanges(
                 since: batch.lastSeq, lastBatchWasEmpty: batch.sourceCount == 0)
-            next = reader.start(since: batch.lastSeq)
-        }
-    }
-
-    /// The batch `task` reads; cancelling the caller cancels the read.
-    private static func value(of task: Task<FetchedBatch, any Error>) async throws -> FetchedBatch
-    {
-        try Task.checkCancellation()
-        return try await withTaskCancellationHandler {
-            try await task.value
-        } onCancel: {
-            task.cancel()
+            next = reader.start(changes: reader.startChanges(since: batch.lastSeq))
         }
     }
 

@@ -24,9 +24,12 @@ final class DocumentStore {
         if !isMemory {
             if isWriter { try connection.execute("PRAGMA journal_mode = WAL") }
             try connection.execute("PRAGMA synchronous = NORMAL")
-            // Reads of the main file go through a memory map (no read
-            // system call per page); each connection caches up to 8 MB.
-            try connection.execute("PRAGMA mmap_size = 268435456")
+            // No memory map: each page a connection maps stays resident
+            // in the process (once per connection), so reading a large
+            // file would grow its memory with the file, up to the map's
+            // size. Pages are read into each connection's cache instead,
+            // up to 8 MB, from the system's file cache.
+            try connection.execute("PRAGMA mmap_size = 0")
             try connection.execute("PRAGMA cache_size = -8192")
         }
         try connection.execute("PRAGMA foreign_keys = OFF")

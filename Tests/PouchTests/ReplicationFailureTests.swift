@@ -67,6 +67,8 @@ import Testing
     @Test(arguments: ReplicaFactory.all)
     func serverErrorsAreRetriedWithBackoffWhenRetryIsOn(_ factory: ReplicaFactory) async throws {
         let (source, target) = try await Self.source(factory, count: 3)
+        // A target holding a document, so the replication asks its revs diff.
+        _ = try await Replicas.put(target, "other")
         let flaky = FaultInjectingPeer(target)
         let unavailable = PouchError(.internalError, "unavailable", status: 503)
         flaky.fail(.bulkDocs, times: 2, with: unavailable)
@@ -81,7 +83,7 @@ import Testing
         let pauses = events.filter { if case .paused(.some) = $0 { true } else { false } }
         #expect(pauses.count == 3)
         #expect(flaky.count(.bulkDocs) == 3)
-        #expect(try await Replicas.liveIDs(target).count == 3)
+        #expect(try await Replicas.liveIDs(target).count == 4)
     }
 
     @Test(arguments: ReplicaFactory.all)
@@ -183,7 +185,9 @@ import Testing
     @Test func cancellingTheCallingTaskCancelsTheReplication() async throws {
         let source = MemoryDatabase()
         try await Replicas.put(source, "a")
-        let slow = FaultInjectingPeer(MemoryDatabase())
+        let target = MemoryDatabase()
+        _ = try await Replicas.put(target, "other")  // not empty: its revs diff is asked
+        let slow = FaultInjectingPeer(target)
         slow.delay(.revsDiff, by: .seconds(30))
         let replication = Replication(source: source, target: slow)
 

@@ -30,6 +30,26 @@ import Testing
     }
 
     @Test(arguments: ReplicaFactory.all)
+    func aFirstCopyToAnEmptyTargetSkipsOnlyItsRevsDiff(_ factory: ReplicaFactory) async throws {
+        let (source, target) = (try await factory.make("a"), try await factory.make("b"))
+        for id in ["a", "b", "c"] { try await Replicas.put(source, id) }
+        let empty = FaultInjectingPeer(target)
+        let first = try await Replicas.replicate(source, empty)
+        try await Replicas.put(source, "d")
+        try await Replicas.put(target, "e")
+        let filled = FaultInjectingPeer(target)
+        let second = try await Replicas.replicate(source, filled)
+
+        // An empty target lacks every revision: there is nothing to ask.
+        #expect(empty.count(.revsDiff) == 0)
+        #expect(first.docsWritten == 3)
+        // A target holding documents is asked, as CouchDB's protocol says.
+        #expect(filled.count(.revsDiff) == 1)
+        #expect(second.docsWritten == 1)
+        #expect(try await Replicas.liveIDs(target) == ["a", "b", "c", "d", "e"])
+    }
+
+    @Test(arguments: ReplicaFactory.all)
     func aSecondRunResumesAfterTheCheckpoint(_ factory: ReplicaFactory) async throws {
         let (source, target) = (try await factory.make("a"), try await factory.make("b"))
         for id in ["a", "b"] { try await Replicas.put(source, id) }

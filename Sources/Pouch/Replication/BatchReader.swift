@@ -15,6 +15,12 @@ struct BatchReader: Sendable {
     let target: any ReplicationPeer
     let options: ReplicationOptions
     let retrier: Retrier
+    /// Skip the revs diff: the target held no documents when the
+    /// replication started from scratch, so it lacks every revision, and
+    /// asking would cost a round trip per batch for nothing. Writing a
+    /// revision a target already holds (another writer's) changes nothing
+    /// with `new_edits=false`, so this stays correct either way.
+    var targetStartedEmpty = false
 
     /// Starts reading the changes after `since` on a task of its own.
     func startChanges(since: JSON?) -> Task<ChangesBatch, any Error> {
@@ -76,8 +82,13 @@ struct BatchReader: Sendable {
         var revisions: [String: [RevisionID]] = [:]
         for change in changes { revisions[change.id, default: []] += change.changes }
         fetched.missingChecked = revisions.values.reduce(0) { $0 + $1.count }
-        let diff = try await StageTimings.timing(&fetched.timings.revsDiff) {
-            try await retrier.run { try await target.revsDiff(revisions) }
+        let diff: [String: RevsDiffResult]
+        if targetStartedEmpty {
+            diff = revisions.mapValues { RevsDiffResult(missing: $0) }
+        } else {
+            diff = try await StageTimings.timing(&fetched.timings.revsDiff) {
+                try await retrier.run { try await target.revsDiff(revisions) }
+            }
         }
         let requests = BatchReader.bulkGetRequests(for: changes, diff: diff)
         fetched.missingFound = requests.count

@@ -24,11 +24,17 @@ struct PouchBench {
     static func main() async {
         do {
             let arguments = Array(CommandLine.arguments.dropFirst())
+            if arguments.first == AttachmentPhases.stepFlag {
+                // A child run by the attachment phases: one step, no cleanup.
+                try await AttachmentPhases.runStep(Array(arguments.dropFirst()))
+                return
+            }
             if arguments.first == "replication-client" {
+                // A child run by the replication phases: one replication.
                 try await ReplicationClient.run(.init(parsing: Array(arguments.dropFirst())))
                 return
             }
-            let settings = try parse(Array(CommandLine.arguments.dropFirst()))
+            let settings = try parse(arguments)
             try FileManager.default.createDirectory(
                 atPath: settings.directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: settings.directory) }

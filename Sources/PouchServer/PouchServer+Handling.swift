@@ -35,6 +35,7 @@ extension PouchServer {
         var request = ServerRequest(
             http: http, parameters: [:], query: query, user: .anonymous,
             authenticationMethod: nil, server: self)
+        request.pathSegments = segments
         var refreshedCookie: String?
         switch authenticator.authenticate(http.headers) {
         case .anonymous: break

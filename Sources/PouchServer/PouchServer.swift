@@ -20,6 +20,7 @@ public final class PouchServer: Sendable {
     /// Identifies this server in `GET /`.
     let uuid: String
     private let hostRoutes = Mutex(Router())
+    private let databaseView = Mutex<DatabaseView?>(nil)
     private let stopWaiters = Mutex<(stopped: Bool, waiters: [CheckedContinuation<Void, Never>])>(
         (false, []))
     private let couchRoutes: Router
@@ -69,6 +70,24 @@ public final class PouchServer: Sendable {
         hostRoutes.withLock { $0.add(method, path, handler) }
     }
 
+    /// Sets the view through which every CouchDB endpoint sees a database,
+    /// once the request has passed the database's `_security` check: a
+    /// host program can hand a user a filtered database (as CHT's API
+    /// filters `medic` for offline users) or refuse the endpoint by
+    /// throwing. Server-admin endpoints that open no database (`PUT /db`,
+    /// `DELETE /db`) do not consult it.
+    public func setDatabaseView(_ view: @escaping DatabaseView) {
+        databaseView.withLock { $0 = view }
+    }
+
+    /// `database` as `request` may use it, through the view if one is set.
+    func view(
+        _ database: any ServedDatabase, for request: ServerRequest
+    ) async throws -> any ServedDatabase {
+        guard let view = databaseView.withLock({ $0 }) else { return database }
+        return try await view(request, database)
+    }
+
     /// Starts listening. Refuses a non-loopback address when no admin is
     /// configured, since every client would then be an admin.
     public func start() async throws {
@@ -114,6 +133,11 @@ public final class PouchServer: Sendable {
         (hostRoutes.withLock { $0 }, couchRoutes)
     }
 }
+
+/// Turns the database a request opened into the one it works on; see
+/// `PouchServer.setDatabaseView(_:)`.
+public typealias DatabaseView =
+    @Sendable (ServerRequest, any ServedDatabase) async throws -> any ServedDatabase
 
 /// Lets the HTTP handler reach the server that owns it without a cycle
 /// at initialisation. Written once in `PouchServer.init` before any

@@ -76,10 +76,9 @@ import Testing
         } else {
             Issue.record("P1 should be readable")
         }
-        if case .error(_, _, let error)? = byID["P3"]?.first {
-            #expect(error.code == .forbidden)
-        } else {
-            Issue.record("P3 should be refused")
-        }
+        // CHT's `_bulk_get` keeps no revision of a document the user may not
+        // hold (the server then leaves the result out).
+        #expect(results.map(\.id) == ["P1", "P3"])
+        #expect(byID["P3"]?.isEmpty == true)
     }
 }

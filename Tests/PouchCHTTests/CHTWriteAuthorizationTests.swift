@@ -65,8 +65,10 @@ import Testing
         let batch: [JSON] = [
             ["_id": "P1", "_rev": "1-a", "_deleted": true],
             ["_id": "P2", "_rev": "1-b", "_deleted": true],
+            // Everyone holds settings, but only an admin may delete it.
+            ["_id": "settings", "_rev": "1-c", "_deleted": true],
         ]
-        #expect(allowed(batch) == [true, false])
+        #expect(allowed(batch) == [true, false, false])
     }
 }
 

@@ -18,7 +18,7 @@ final class ServeProcess {
     /// Starts `pouch serve arguments...` in `runner`'s directory.
     init(_ runner: CommandRunner, _ arguments: [String]) throws {
         errorsPath = runner.path("serve-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: errorsPath, contents: nil)
+        try Data().write(to: URL(fileURLWithPath: errorsPath))
         process.executableURL = CommandRunner.executable
         process.arguments = ["serve"] + arguments
         process.currentDirectoryURL = runner.directory

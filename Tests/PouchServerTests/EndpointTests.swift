@@ -38,6 +38,21 @@ import Testing
         }
     }
 
+    @Test func deletingADatabaseWithARevIsRefused() async throws {
+        // CouchDB's chttpd_db: a `DELETE /db?rev=` is a document delete
+        // whose id went missing, never a database delete.
+        try await Self.withServer { (server) async throws in
+            #expect(try await server.request("PUT", "/db").status == 201)
+            let refused = try await server.request("DELETE", "/db?rev=1-abc")
+            #expect(refused.status == 400)
+            let reason =
+                "You tried to DELETE a database with a ?=rev parameter. "
+                + "Did you mean to DELETE a document instead?"
+            #expect(try refused.json == ["error": "bad_request", "reason": .string(reason)])
+            #expect(try await server.request("GET", "/db").status == 200)
+        }
+    }
+
     @Test func illegalDatabaseNameHasCouchDBsReason() async throws {
         try await Self.withServer { (server) async throws in
             let response = try await server.request("PUT", "/Bad")
@@ -123,6 +138,26 @@ import Testing
             #expect(stub?["digest"] == "md5-XrY7u+Ae7tCTyyK7j1rNww==")
             #expect(stub?["length"] == 11)
             #expect(stub?["stub"] == true)
+        }
+    }
+
+    @Test func attachmentOfSeveralMegabytesRoundTripsByteForByte() async throws {
+        // 2.5 MiB and 7 bytes, byte i = (7i + i / 4096) mod 251; its digest
+        // was computed separately with Python's hashlib.
+        var body = [UInt8](repeating: 0, count: 2_621_447)
+        for index in body.indices {
+            let value: Int = (index * 7 + index / 4096) % 251
+            body[index] = UInt8(value)
+        }
+        try await Self.withServer { (server) async throws in
+            _ = try await server.request("PUT", "/db")
+            let put = try await server.request(
+                "PUT", "/db/big/b.bin", raw: body,
+                headers: [("Content-Type", "application/octet-stream")])
+            #expect(put.status == 201)
+            let got = try await server.request("GET", "/db/big/b.bin")
+            #expect(got.body == Data(body))
+            #expect(got.headers["etag"] == "\"md5-cX7bMS/5SkOVdqJ/4bQKsA==\"")
         }
     }
 
@@ -225,7 +260,10 @@ import Testing
         }
     }
 
-    @Test func runReturnsOnceStopped() async throws {
+    // A freed port may be taken at once by another test's server, so the
+    // test shows `run()` returning (within the time limit) rather than
+    // probing the port afterwards.
+    @Test(.timeLimit(.minutes(1))) func runReturnsOnceStopped() async throws {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("pouch-run-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -233,9 +271,11 @@ import Testing
             configuration: ServerConfiguration(dataDirectory: directory, port: 0))
         async let running: Void = server.run()
         while server.port == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        let socket = try LoopbackSocket(port: server.port)
+        try socket.send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        #expect(try socket.readResponse().status == 200)
         server.stop()
         try await running
-        #expect(throws: LoopbackSocket.Failure.self) { try LoopbackSocket(port: server.port) }
     }
 
     @Test func uuidsAreThirtyTwoHexDigits() async throws {

@@ -30,7 +30,8 @@ import Testing
             let docs: [JSON] = (0..<Self.batchSize).map {
                 ["_id": .string("b\(batch)-\($0)"), "batch": .int(Int64(batch))]
             }
-            try await db.bulkDocs(docs, newEdits: true)
+            let results = try await db.bulkDocs(docs, newEdits: true)
+            if let refused = results.first(where: { $0.error != nil })?.error { throw refused }
             FileHandle.standardOutput.write(Data("ACK \(batch)\n".utf8))
         }
     }

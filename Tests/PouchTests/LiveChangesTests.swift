@@ -248,7 +248,7 @@ extension LiveChangesTests {
         let db = try Database.inMemory(name: "style")
         let first = try await db.put(["_id": "c", "n": 1])
         let second = try await db.put(["_id": "c", "_rev": .string(first.rev.description), "n": 2])
-        try await db.bulkDocs([["_id": "c", "_rev": "1-ffff", "n": "conflict"]], newEdits: false)
+        try await db.storeReplicated([["_id": "c", "_rev": "1-ffff", "n": "conflict"]])
         let options = ChangesOptions(
             includeDocs: true, conflicts: true, style: .allDocs)
 

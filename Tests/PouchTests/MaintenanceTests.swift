@@ -80,9 +80,8 @@ import Testing
 
     @Test func purgingOneConflictKeepsTheOther() async throws {
         let db = try Database.inMemory(name: "purge")
-        try await db.bulkDocs(
-            [["_id": "d", "_rev": "1-aaaa", "v": "a"], ["_id": "d", "_rev": "1-bbbb", "v": "b"]],
-            newEdits: false)
+        try await db.storeReplicated(
+            [["_id": "d", "_rev": "1-aaaa", "v": "a"], ["_id": "d", "_rev": "1-bbbb", "v": "b"]])
         #expect(try await db.get("d")["v"] == "b")
         let purged = try await db.purge(["d": [RevisionID("1-bbbb")!]])
         #expect(purged["d"] == [RevisionID("1-bbbb")!])

@@ -7,14 +7,14 @@ import Testing
     @Test func revsDiffListsMissingRevisionsAndPossibleAncestors() async throws {
         // CouchDB scenario api12.
         let db = try Database.inMemory(name: "diff")
-        try await db.bulkDocs(
+        try await db.storeReplicated(
             [
                 [
                     "_id": "a", "_rev": "3-a3",
                     "_revisions": ["start": 3, "ids": ["a3", "a2", "a1"]],
                 ],
                 ["_id": "b", "_rev": "1-b1"],
-            ], newEdits: false)
+            ])
         let revs = { (texts: [String]) in texts.compactMap(RevisionID.init) }
         let diff = try await db.revsDiff([
             "a": revs(["3-a3", "4-a4", "2-zz"]), "b": revs(["1-b1"]),
@@ -38,7 +38,7 @@ import Testing
     @Test func bulkGetAnswersRevisionsLeavesAndErrors() async throws {
         // CouchDB scenario api11.
         let db = try Database.inMemory(name: "bulkget")
-        try await db.bulkDocs(
+        try await db.storeReplicated(
             [
                 [
                     "_id": "a", "_rev": "2-a2", "_revisions": ["start": 2, "ids": ["a2", "a1"]],
@@ -46,7 +46,7 @@ import Testing
                 ],
                 ["_id": "c", "_rev": "1-c1", "v": "c1"],
                 ["_id": "c", "_rev": "1-c2", "v": "c2"],
-            ], newEdits: false)
+            ])
         let results = try await db.bulkGet(
             [
                 BulkGetRequest(id: "a", rev: RevisionID("2-a2")), BulkGetRequest(id: "a"),
@@ -83,7 +83,7 @@ import Testing
     @Test func openRevisionsAllListAndLatest() async throws {
         // CouchDB scenario api07.
         let db = try Database.inMemory(name: "openrevs")
-        try await db.bulkDocs(
+        try await db.storeReplicated(
             [
                 ["_id": "d", "_rev": "1-aaaa", "v": "root"],
                 [
@@ -98,7 +98,7 @@ import Testing
                     "_id": "d", "_rev": "2-dddd",
                     "_revisions": ["start": 2, "ids": ["dddd", "aaaa"]], "v": "d", "_deleted": true,
                 ],
-            ], newEdits: false)
+            ])
         let all = try await db.openRevisions("d", revisions: .all, options: GetOptions())
         #expect(
             Set(all.map { "\($0)" })

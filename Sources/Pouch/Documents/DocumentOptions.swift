@@ -26,8 +26,20 @@ public struct GetOptions: Sendable, Equatable {
     public var attachments = false
     /// Inline only attachments added after any of these revisions.
     public var attsSince: [RevisionID]? = nil
-    /// With `openRevisions`, follow each asked revision to its newest leaves.
+    /// With `openRevisions`, follow each asked revision to its newest leaves;
+    /// with `rev`, read its newest leaf (the winning one when it has several).
     public var latest = false
+
+    /// CouchDB's `meta=true`: `conflicts`, `deletedConflicts` and
+    /// `revsInfo` together. Reads `true` only when all three are set.
+    public var meta: Bool {
+        get { conflicts && deletedConflicts && revsInfo }
+        set {
+            conflicts = newValue
+            deletedConflicts = newValue
+            revsInfo = newValue
+        }
+    }
 
     public init(
         rev: RevisionID? = nil, revs: Bool = false, revsInfo: Bool = false,
@@ -148,10 +160,12 @@ public struct AllDocsRow: Sendable, Equatable {
 public struct AllDocsResponse: Sendable, Equatable {
     /// The number of live documents in the database.
     public var totalRows: Int
-    /// How many rows come before the first one returned.
+    /// How many rows come before the first one returned (at most
+    /// `totalRows`); 0 with `keys`, where CouchDB sends null.
     public var offset: Int
     public var rows: [AllDocsRow]
-    /// With `updateSeq`, the database's sequence when it was read.
+    /// With `updateSeq`, the database's sequence when it was read; `nil`
+    /// with `keys`, where CouchDB sends null.
     public var updateSeq: JSON?
 
     public init(totalRows: Int, offset: Int, rows: [AllDocsRow], updateSeq: JSON? = nil) {

@@ -6,7 +6,7 @@ enum IncomingAttachment: Sendable {
     /// Inline data; `digest` is what the writer sent (kept with
     /// `new_edits: false`), `computedDigest` the MD5 of `data`.
     case inline(
-        name: String, contentType: String, data: [UInt8], computedDigest: String,
+        name: String, contentType: String, data: Data, computedDigest: String,
         digest: String?, revpos: Int?)
     /// `stub: true`: the attachment of that name held by an earlier revision.
     case stub(name: String, digest: String?, revpos: Int?)
@@ -19,6 +19,14 @@ enum IncomingAttachment: Sendable {
 
     /// CouchDB's default attachment type.
     static let defaultContentType = "application/octet-stream"
+
+    /// Checks a name as CouchDB's `validate_attachment_name` does: a name
+    /// starting with `_` is `bad_request`.
+    static func validate(name: String) throws(PouchError) {
+        guard name.utf8.first == UInt8(ascii: "_") else { return }
+        throw PouchError.badRequest(
+            "Attachment name '\(name)' starts with prohibited character '_'")
+    }
 
     /// Parses `_attachments`; bad base64 or a member that is neither data
     /// nor a stub is `bad_request`.
@@ -41,9 +49,7 @@ enum IncomingAttachment: Sendable {
         guard case .object = value else {
             throw PouchError.badRequest("Attachment \(name) must be a JSON object")
         }
-        if name.utf8.first == UInt8(ascii: "_") {
-            throw PouchError.badRequest("Attachment name '_' prefix is reserved.")
-        }
+        try validate(name: name)
         let digest = value["digest"]?.stringValue
         let revpos = value["revpos"]?.intValue
         if value["stub"] == .bool(true) {
@@ -54,11 +60,10 @@ enum IncomingAttachment: Sendable {
         else {
             throw PouchError.badRequest("Invalid attachment data for \(name)")
         }
-        let bytes = [UInt8](data)
         let contentType = value["content_type"]?.stringValue ?? defaultContentType
         return .inline(
-            name: name, contentType: contentType, data: bytes,
-            computedDigest: AttachmentInfo.digest(of: bytes), digest: digest, revpos: revpos)
+            name: name, contentType: contentType, data: data,
+            computedDigest: AttachmentInfo.digest(of: data), digest: digest, revpos: revpos)
     }
 }
 
@@ -77,8 +82,12 @@ struct AttachmentInfo: Sendable, Equatable {
     var revpos: Int
 
     /// CouchDB's attachment digest: `md5-` and the base64 of the MD5.
-    static func digest(of bytes: [UInt8]) -> String {
-        "md5-" + Data(MD5.digest(bytes)).base64EncodedString()
+    /// The bytes are read in place, never copied.
+    static func digest(of bytes: some ContiguousBytes) -> String {
+        let md5 = bytes.withUnsafeBytes { raw in
+            MD5.digest(raw.assumingMemoryBound(to: UInt8.self))
+        }
+        return "md5-" + Data(md5).base64EncodedString()
     }
 
     /// The stub CouchDB shows without `attachments=true`.
@@ -90,10 +99,10 @@ struct AttachmentInfo: Sendable, Equatable {
     }
 
     /// The description CouchDB shows with the body inline.
-    func inline(_ data: [UInt8]) -> JSON {
+    func inline(_ data: Data) -> JSON {
         [
             "content_type": .string(contentType), "revpos": .int(Int64(revpos)),
-            "digest": .string(digest), "data": .string(Data(data).base64EncodedString()),
+            "digest": .string(digest), "data": .string(data.base64EncodedString()),
         ]
     }
 

@@ -8,7 +8,9 @@
 /// meets a 5xx, the feed waits (doubling the wait up to a maximum) and
 /// resumes from the last sequence it delivered, so no change is lost or
 /// repeated. Any other error, such as 401 or 404, ends the iteration with
-/// that error; cancelling the iterating task ends it quietly.
+/// that error; cancelling the iterating task ends it quietly. As with a
+/// local feed, `limit` ends the feed after that many changes and
+/// `descending` is ignored.
 ///
 /// ```swift
 /// for try await change in db.liveChanges(ChangesOptions(since: .now)) {
@@ -38,6 +40,8 @@ public struct RemoteChangesFeed: AsyncSequence, Sendable {
         var batch: [Change] = []
         var position = 0
         var failures = 0
+        /// How many changes were returned, for `limit`.
+        var delivered = 0
         var isFinished = false
 
         init(feed: RemoteChangesFeed, since: ChangesSince) {
@@ -46,21 +50,28 @@ public struct RemoteChangesFeed: AsyncSequence, Sendable {
         }
 
         /// The next change, waiting for one to happen; `nil` once the task
-        /// is cancelled.
+        /// is cancelled or `limit` changes were returned.
         public mutating func next() async throws -> Change? {
+            if let limit = feed.options.limit, delivered >= limit { return nil }
             while position == batch.count {
                 if isFinished || Task.isCancelled { return nil }
                 try await fetchBatch()
             }
-            defer { position += 1 }
+            defer {
+                position += 1
+                delivered += 1
+            }
             return batch[position]
         }
 
-        /// One long poll; on a transient failure, a pause before the caller
-        /// loops into the next try.
+        /// One long poll for at most the changes `limit` still allows, in
+        /// sequence order; on a transient failure, a pause before the
+        /// caller loops into the next try.
         private mutating func fetchBatch() async throws {
             var options = feed.options
             options.since = since
+            options.descending = false
+            options.limit = feed.options.limit.map { Swift.max($0 - delivered, 1) }
             do {
                 let response = try await feed.database.changes(options, longPoll: true)
                 batch = response.results
@@ -103,7 +114,7 @@ extension RemoteDatabase {
     /// resuming after dropped connections. See `RemoteChangesFeed`.
     ///
     /// `options.heartbeat` defaults to 10 seconds; `options.limit`, when
-    /// set, is the most changes one request returns.
+    /// set, ends the feed after that many changes.
     ///
     /// - Parameters:
     ///   - reconnectDelay: The first wait after a failed request.

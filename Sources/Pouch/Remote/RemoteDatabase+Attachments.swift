@@ -8,7 +8,8 @@ extension RemoteDatabase {
     public func putAttachment(
         docID: String, name: String, rev: RevisionID?, data: Data, contentType: String
     ) async throws -> WriteResult {
-        var request = HTTPRequest("PUT", Self.attachmentPath(docID: docID, name: name))
+        var request = HTTPRequest(
+            "PUT", try Self.attachmentPath(docID: docID, name: name, writing: true))
         if let rev { request.add("rev", rev.description) }
         request.body = data
         request.contentType = contentType
@@ -25,7 +26,8 @@ extension RemoteDatabase {
     ) async throws -> AttachmentData {
         // Limitation: the whole attachment is held in memory; large ones are
         // not streamed to disk.
-        var request = HTTPRequest("GET", Self.attachmentPath(docID: docID, name: name))
+        var request = HTTPRequest(
+            "GET", try Self.attachmentPath(docID: docID, name: name, writing: false))
         if let rev { request.add("rev", rev.description) }
         request.accept = "*/*"
         let response = try await client.send(request)
@@ -42,13 +44,18 @@ extension RemoteDatabase {
     public func removeAttachment(
         docID: String, name: String, rev: RevisionID
     ) async throws -> WriteResult {
-        var request = HTTPRequest("DELETE", Self.attachmentPath(docID: docID, name: name))
+        var request = HTTPRequest(
+            "DELETE", try Self.attachmentPath(docID: docID, name: name, writing: true))
         request.add("rev", rev.description)
         return try RemoteDecoding.writeResult(try await client.json(request))
     }
 
-    static func attachmentPath(docID: String, name: String) -> String {
-        PercentEncoding.documentPath(docID) + "/" + PercentEncoding.attachmentPath(name)
+    /// The path of an attachment; see `documentPath(_:writing:)` for an
+    /// empty document id.
+    static func attachmentPath(
+        docID: String, name: String, writing: Bool
+    ) throws(PouchError) -> String {
+        try documentPath(docID, writing: writing) + "/" + PercentEncoding.attachmentPath(name)
     }
 
     /// `md5-<base64>`: CouchDB sends the base64 MD5 as `Content-MD5` and,

@@ -79,6 +79,13 @@ extension RemoteDatabase {
     private func openRevisions(
         _ item: BulkGetRequest, _ options: BulkGetOptions
     ) async throws -> BulkGetResult {
+        guard !item.id.isEmpty else {
+            let error = PouchError.notFound("missing")
+            return BulkGetResult(
+                id: item.id,
+                docs: [.error(id: item.id, rev: item.rev?.description ?? "undefined", error: error)]
+            )
+        }
         var request = HTTPRequest("GET", PercentEncoding.documentPath(item.id))
         let revisions = item.rev.map { JSON(revisions: [$0]) }
         request.add("open_revs", revisions?.serialized() ?? "all")

@@ -5,7 +5,7 @@ extension RemoteDatabase {
     ///
     /// - Throws: `not_found` with reason `missing` or `deleted`.
     public func get(_ id: String, options: GetOptions) async throws -> JSON {
-        var request = HTTPRequest("GET", PercentEncoding.documentPath(id))
+        var request = HTTPRequest("GET", try Self.documentPath(id, writing: false))
         if let rev = options.rev { request.add("rev", rev.description) }
         Self.addReadOptions(options, to: &request)
         return try await client.json(request)
@@ -20,7 +20,7 @@ extension RemoteDatabase {
     public func openRevisions(
         _ id: String, revisions: OpenRevisions, options: GetOptions
     ) async throws -> [OpenRevisionResult] {
-        var request = HTTPRequest("GET", PercentEncoding.documentPath(id))
+        var request = HTTPRequest("GET", try Self.documentPath(id, writing: false))
         switch revisions {
         case .all: request.add("open_revs", "all")
         case .revisions(let list): request.add("open_revs", json: JSON(revisions: list))
@@ -71,9 +71,22 @@ extension RemoteDatabase {
     /// Deletes a revision with `DELETE /db/id?rev=...`, leaving a tombstone.
     @discardableResult
     public func remove(_ id: String, rev: RevisionID) async throws -> WriteResult {
-        var request = HTTPRequest("DELETE", PercentEncoding.documentPath(id))
+        var request = HTTPRequest("DELETE", try Self.documentPath(id, writing: true))
         request.add("rev", rev.description)
         return try RemoteDecoding.writeResult(try await client.json(request))
+    }
+
+    /// The path of document `id`. An empty id would name the database
+    /// itself (`GET /db`, or `DELETE /db`, which drops it), so it is refused
+    /// as a local database refuses it: `illegal_docid` for a write, and
+    /// `not_found` `missing` for a read.
+    static func documentPath(_ id: String, writing: Bool) throws(PouchError) -> String {
+        guard !id.isEmpty else {
+            throw writing
+                ? PouchError.illegalDocID("Document id must not be empty")
+                : PouchError.notFound("missing")
+        }
+        return PercentEncoding.documentPath(id)
     }
 
     /// Lists documents with `GET /db/_all_docs`, or `POST` with the `keys`
@@ -99,7 +112,9 @@ extension RemoteDatabase {
 }
 
 extension RemoteDecoding {
-    /// `_all_docs`: `{"total_rows", "offset", "rows": [...], "update_seq"}`.
+    /// `_all_docs`: `{"total_rows", "offset", "rows": [...], "update_seq"}`;
+    /// CouchDB's null `offset` and `update_seq` of a `keys` query read as 0
+    /// and `nil`.
     static func allDocs(_ body: JSON) throws(PouchError) -> AllDocsResponse {
         let rows = try require(body["rows"]?.arrayValue, "rows as an array")
         var results: [AllDocsRow] = []
@@ -107,7 +122,8 @@ extension RemoteDecoding {
         for row in rows { results.append(try allDocsRow(row)) }
         return AllDocsResponse(
             totalRows: body["total_rows"]?.intValue ?? results.count,
-            offset: body["offset"]?.intValue ?? 0, rows: results, updateSeq: body["update_seq"])
+            offset: body["offset"]?.intValue ?? 0, rows: results,
+            updateSeq: nonNull(body["update_seq"]))
     }
 
     /// One row: `{"id", "key", "value": {"rev", "deleted"}, "doc"}` or

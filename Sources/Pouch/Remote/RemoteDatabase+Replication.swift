@@ -47,7 +47,10 @@ extension RemoteDatabase {
     /// (`0-N`) must match the stored one to replace it.
     @discardableResult
     public func putLocalDocument(_ doc: JSON) async throws -> WriteResult {
-        let id = try Self.documentID(of: doc)
+        guard doc.objectValue != nil else {
+            throw PouchError.badRequest("Document must be a JSON object")
+        }
+        guard let id = doc["_id"]?.stringValue else { throw Self.notLocal }
         var request = HTTPRequest("PUT", try Self.localPath(id))
         request.setBody(doc)
         return try RemoteDecoding.writeResult(try await client.json(request))
@@ -60,10 +63,14 @@ extension RemoteDatabase {
         _ = try await client.json(request)
     }
 
+    /// The error for an id outside `_local/` given to a `_local` call, as a
+    /// local database words it.
+    static let notLocal = PouchError.badRequest("A local document id must start with _local/")
+
     /// The path of a `_local` document, whose id must start with `_local/`.
     static func localPath(_ id: String) throws(PouchError) -> String {
         guard id.hasPrefix("_local/"), id.count > "_local/".count else {
-            throw PouchError.badRequest("A local document id must start with _local/: \(id)")
+            throw notLocal
         }
         return PercentEncoding.documentPath(id)
     }
@@ -76,9 +83,10 @@ extension RemoteDatabase {
         guard let value = doc["_id"] else {
             throw PouchError(.init("missing_id"), "_id is required for puts", status: 412)
         }
-        guard let id = value.stringValue, !id.isEmpty else {
+        guard let id = value.stringValue else {
             throw PouchError.illegalDocID("Document id must be a string")
         }
+        _ = try documentPath(id, writing: true)
         return id
     }
 }

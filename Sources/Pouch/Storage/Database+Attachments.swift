@@ -11,10 +11,11 @@ extension Database {
         docID: String, name: String, rev: RevisionID?, data: Data, contentType: String
     ) async throws -> WriteResult {
         try DocumentID.validate(docID)
-        let bytes = [UInt8](data)
+        try IncomingAttachment.validate(name: name)
+        // The caller's bytes are digested and stored in place, never copied.
         let added = IncomingAttachment.inline(
-            name: name, contentType: contentType, data: bytes,
-            computedDigest: AttachmentInfo.digest(of: bytes), digest: nil, revpos: nil)
+            name: name, contentType: contentType, data: data,
+            computedDigest: AttachmentInfo.digest(of: data), digest: nil, revpos: nil)
         return try await write { store in
             var edit = try store.editBase(docID: docID, rev: rev)
             edit.attachments = (edit.attachments ?? []).filter { $0.name != name } + [added]
@@ -25,10 +26,13 @@ extension Database {
     /// An attachment of the winning revision, or of `rev`, after CouchDB's
     /// `GET /db/doc/name`: `not_found` `missing` or `deleted` for the
     /// document, `Document is missing attachment` for the name.
+    ///
+    /// The body is read from the file straight into the returned value (not
+    /// through the memory map), so it costs its own size in memory once.
     public func getAttachment(
         docID: String, name: String, rev: RevisionID?
     ) async throws -> AttachmentData {
-        try await read(short: true) { store in
+        try await read(short: true, unmapped: true) { store in
             try store.attachment(docID: docID, name: name, rev: rev)
         }
     }
@@ -39,7 +43,9 @@ extension Database {
     public func removeAttachment(
         docID: String, name: String, rev: RevisionID
     ) async throws -> WriteResult {
-        try await write { store in
+        try DocumentID.validate(docID)
+        try IncomingAttachment.validate(name: name)
+        return try await write { store in
             var edit = try store.editBase(docID: docID, rev: rev)
             let attachments = edit.attachments ?? []
             guard attachments.contains(where: { $0.name == name }) else {
@@ -58,7 +64,7 @@ extension DocumentStore {
         var edit = try IncomingDocument(["_id": .string(docID)])
         guard let rev else { return edit }
         guard let doc = try document(docID) else { throw PouchError.notFound("missing") }
-        guard doc.tree.isLeaf(rev), let record = try revision(rev, of: doc.key) else {
+        guard doc.tree.isLeaf(rev), let record = try revision(rev, of: doc) else {
             throw PouchError.conflict()
         }
         edit.rev = rev
@@ -87,12 +93,12 @@ extension DocumentStore {
             }
             target = winner
         }
-        guard doc.tree.contains(target), let record = try revision(target, of: doc.key),
+        guard doc.tree.contains(target), let record = try revision(target, of: doc),
             record.body != nil
         else { throw PouchError.notFound("missing") }
         guard let info = record.attachments.first(where: { $0.name == name }),
             let data = try attachmentData(digest: info.digest)
         else { throw PouchError.notFound("Document is missing attachment") }
-        return AttachmentData(data: Data(data), contentType: info.contentType, digest: info.digest)
+        return AttachmentData(data: data, contentType: info.contentType, digest: info.digest)
     }
 }

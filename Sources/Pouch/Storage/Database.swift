@@ -71,9 +71,12 @@ public final class Database: ReplicationPeer, Sendable {
 
     /// Runs `work` in one read transaction on a reader connection (the
     /// writer's for an in-memory database). A `short` read runs on the
-    /// calling thread; others on a dispatch thread.
+    /// calling thread; others on a dispatch thread. An `unmapped` read
+    /// closes the reader's memory map first, so large values it copies out
+    /// do not also stay resident as mapped file pages.
     func read<T: Sendable>(
-        short: Bool = false, _ work: @escaping @Sendable (DocumentStore) throws -> T
+        short: Bool = false, unmapped: Bool = false,
+        _ work: @escaping @Sendable (DocumentStore) throws -> T
     ) async throws -> T {
         try checkOpen()
         let transaction = { @Sendable (store: DocumentStore) throws -> T in
@@ -84,8 +87,12 @@ public final class Database: ReplicationPeer, Sendable {
             }
         }
         guard let readers else { return try await writer.run(transaction) }
-        if short { return try readers.withReader(transaction) }
-        return try await readers.offloaded(transaction)
+        let onReader =
+            unmapped
+            ? { @Sendable store in try store.withoutMemoryMap { try transaction(store) } }
+            : transaction
+        if short { return try readers.withReader(onReader) }
+        return try await readers.offloaded(onReader)
     }
 
     /// Runs `work` on the writer connection, then tells observers the new

@@ -3,12 +3,12 @@ extension DocumentStore {
     /// order (SQLite's BINARY collation), or exactly `keys`.
     func allDocs(_ options: AllDocsOptions) throws(PouchError) -> AllDocsResponse {
         let counters = try counters()
-        let updateSeq: JSON? = options.updateSeq ? .int(counters.updateSeq) : nil
         if let keys = options.keys {
+            // CouchDB answers `offset` and `update_seq` null with `keys`.
             let rows = try rows(forKeys: keys, options: options)
-            return AllDocsResponse(
-                totalRows: counters.docCount, offset: 0, rows: rows, updateSeq: updateSeq)
+            return AllDocsResponse(totalRows: counters.docCount, offset: 0, rows: rows)
         }
+        let updateSeq: JSON? = options.updateSeq ? .int(counters.updateSeq) : nil
         if let start = options.startKey, let end = options.endKey,
             options.descending
                 ? start.utf8.lexicographicallyPrecedes(end.utf8)
@@ -21,7 +21,8 @@ extension DocumentStore {
         }
         let (rows, offset) = try rangeRows(options)
         return AllDocsResponse(
-            totalRows: counters.docCount, offset: offset, rows: rows, updateSeq: updateSeq)
+            totalRows: counters.docCount, offset: min(offset, counters.docCount), rows: rows,
+            updateSeq: updateSeq)
     }
 
     private func rangeRows(
@@ -43,7 +44,7 @@ extension DocumentStore {
             values.append(end)
         }
         let sql =
-            "SELECT doc, id, seq, winner, tree FROM docs WHERE "
+            "SELECT id, seq, winner, tree FROM docs WHERE "
             + conditions.joined(separator: " AND ")
             + " ORDER BY id \(ascending ? "ASC" : "DESC") LIMIT ? OFFSET ?"
         let statement = try connection.statement(sql)
@@ -66,13 +67,12 @@ extension DocumentStore {
     ) throws(PouchError)
         -> AllDocsRow
     {
-        let id = statement.string(1)
-        let rev = RevisionID(statement.string(3))
+        let id = statement.string(0)
+        let rev = RevisionID(statement.string(2))
         var row = AllDocsRow(id: id, key: id, rev: rev)
         if options.includeDocs, let rev {
-            let tree = try RevisionTree(encoded: statement.bytes(4) ?? [])
-            let doc = DocumentRecord(
-                key: statement.int64(0), id: id, seq: statement.int64(2), tree: tree)
+            let tree = try RevisionTree(encoded: statement.bytes(3) ?? [])
+            let doc = DocumentRecord(id: id, seq: statement.int64(1), tree: tree)
             row.doc = try render(doc, rev: rev, options: includedDocOptions(options))
         }
         return row
@@ -91,18 +91,17 @@ extension DocumentStore {
         GetOptions(conflicts: options.conflicts, attachments: options.attachments)
     }
 
-    /// One row per key, in order: live, deleted (`value.deleted`, no doc)
-    /// or `not_found`.
-    ///
-    /// Limitation: `descending` is ignored with `keys`, and the response's
-    /// offset is 0.
+    /// One row per key, in order (reversed when `descending`, then cut by
+    /// `skip` and `limit`, as CouchDB's fabric does): live, deleted
+    /// (`value.deleted`, no doc) or `not_found`.
     private func rows(
         forKeys keys: [String], options: AllDocsOptions
     ) throws(PouchError)
         -> [AllDocsRow]
     {
+        let ordered = options.descending ? Array(keys.reversed()) : keys
         var rows: [AllDocsRow] = []
-        for key in keys.dropFirst(max(options.skip, 0)) {
+        for key in ordered.dropFirst(max(options.skip, 0)) {
             if let limit = options.limit, rows.count >= limit { break }
             guard !DocumentID.isLocal(key), let doc = try document(key), let winner = doc.winner
             else {

@@ -17,7 +17,7 @@ extension DocumentStore {
             switch attachment {
             case .inline(let name, let type, let data, let computed, let given, let revpos):
                 let digest = newEdits ? computed : (given ?? computed)
-                try saveAttachmentData(data, digest: digest)
+                try saveAttachmentData(data, digest: digest, name: name)
                 result.append(
                     AttachmentInfo(
                         name: name, contentType: type, digest: digest, length: data.count,
@@ -47,7 +47,7 @@ extension DocumentStore {
         for case .stub(let name, _, _) in incoming { wanted.insert(name) }
         var found: [AttachmentInfo] = []
         for rev in history where !wanted.isEmpty {
-            guard let record = try revision(rev, of: existing.key) else { continue }
+            guard let record = try revision(rev, of: existing) else { continue }
             for attachment in record.attachments where wanted.contains(attachment.name) {
                 found.append(attachment)
                 wanted.remove(attachment.name)

@@ -100,9 +100,8 @@ struct ChangedDocuments {
     mutating func next() throws(PouchError) -> DocumentRecord? {
         guard let statement else { return listed.next() }
         guard try statement.step() else { return nil }
-        let tree = try RevisionTree(encoded: statement.bytes(3) ?? [])
-        return DocumentRecord(
-            key: statement.int64(0), id: statement.string(1), seq: statement.int64(2), tree: tree)
+        let tree = try RevisionTree(encoded: statement.bytes(2) ?? [])
+        return DocumentRecord(id: statement.string(0), seq: statement.int64(1), tree: tree)
     }
 }
 
@@ -123,8 +122,8 @@ extension DocumentStore {
         }
         let sql =
             ascending
-            ? "SELECT doc, id, seq, tree FROM docs WHERE seq > ? ORDER BY seq ASC"
-            : "SELECT doc, id, seq, tree FROM docs ORDER BY seq DESC"
+            ? "SELECT id, seq, tree FROM docs WHERE seq > ? ORDER BY seq ASC"
+            : "SELECT id, seq, tree FROM docs ORDER BY seq DESC"
         let statement = try connection.statement(sql)
         statement.reset()
         if ascending { try statement.bind(1, since) }

@@ -27,8 +27,8 @@ extension DocumentStore {
             afterEntry == nil ? "" : plan.isDescending ? " AND e.key < ?" : " AND e.key > ?"
         let statement = try connection.statement(
             """
-            SELECT e.key, d.doc, d.id, d.seq, d.tree FROM mango_entries e
-            JOIN docs d ON d.doc = e.doc
+            SELECT e.key, d.id, d.seq, d.tree FROM mango_entries e
+            JOIN docs d ON d.id = e.id
             WHERE e.idx = ? AND e.key >= ? AND e.key <= ?\(afterCondition)
             ORDER BY e.key \(direction)
             """)
@@ -39,8 +39,8 @@ extension DocumentStore {
         if let afterEntry { try statement.bind(4, text: afterEntry) }
         while try statement.step() {
             let record = DocumentRecord(
-                key: statement.int64(1), id: statement.string(2), seq: statement.int64(3),
-                tree: try RevisionTree(encoded: statement.bytes(4) ?? []))
+                id: statement.string(1), seq: statement.int64(2),
+                tree: try RevisionTree(encoded: statement.bytes(3) ?? []))
             guard let doc = try renderWinner(record, conflicts: conflicts) else { continue }
             let key = IndexKey.bookmark(statement.bytes(0) ?? [])
             if !visit(FindRow(key: key, id: record.id, doc: doc)) { return }
@@ -65,14 +65,14 @@ extension DocumentStore {
             values.append(after)
         }
         let statement = try connection.statement(
-            "SELECT doc, id, seq, tree FROM docs WHERE " + conditions.joined(separator: " AND ")
+            "SELECT id, seq, tree FROM docs WHERE " + conditions.joined(separator: " AND ")
                 + " ORDER BY id " + (plan.isDescending ? "DESC" : "ASC"))
         defer { statement.reset() }
         for (index, value) in values.enumerated() { try statement.bind(Int32(index + 1), value) }
         while try statement.step() {
             let record = DocumentRecord(
-                key: statement.int64(0), id: statement.string(1), seq: statement.int64(2),
-                tree: try RevisionTree(encoded: statement.bytes(3) ?? []))
+                id: statement.string(0), seq: statement.int64(1),
+                tree: try RevisionTree(encoded: statement.bytes(2) ?? []))
             guard let doc = try renderWinner(record, conflicts: conflicts) else { continue }
             if !visit(FindRow(key: .string(record.id), id: record.id, doc: doc)) { return }
         }

@@ -4,16 +4,16 @@ extension DocumentStore {
     /// whole, then deletes attachment bodies no kept revision refers to.
     func compact() throws(PouchError) {
         try write { () throws(PouchError) in
-            let documents = try connection.statement("SELECT doc, tree FROM docs")
+            let documents = try connection.statement("SELECT id, tree FROM docs")
             defer { documents.reset() }
             let clear = try connection.statement(
-                "UPDATE revs SET body = NULL, atts = NULL WHERE doc = ? AND rev = ?")
+                "UPDATE revs SET body = NULL, atts = NULL WHERE id = ? AND rev = ?")
             while try documents.step() {
-                let key = documents.int64(0)
+                let id = documents.string(0)
                 let tree = try RevisionTree(encoded: documents.bytes(1) ?? [])
                 let leaves = Set(tree.leaves)
                 for rev in tree.allRevisions where !leaves.contains(rev) {
-                    try clear.bind(1, key)
+                    try clear.bind(1, id)
                     try clear.bind(2, rev.description)
                     try clear.run()
                 }
@@ -25,7 +25,11 @@ extension DocumentStore {
 
     /// Deletes the attachment bodies whose digest no revision names.
     private func deleteUnusedAttachments() throws(PouchError) {
-        let statement = try connection.statement("SELECT atts FROM revs WHERE atts IS NOT NULL")
+        let statement = try connection.statement(
+            """
+            SELECT atts FROM revs WHERE atts IS NOT NULL
+            UNION ALL SELECT atts FROM docs WHERE atts IS NOT NULL
+            """)
         var used = Set<String>()
         while try statement.step() {
             for attachment in try AttachmentInfo.decode(statement.bytes(0) ?? []) {
@@ -77,16 +81,15 @@ extension DocumentStore {
         let kept = leaves.filter { !removed.contains($0) }
         guard !kept.isEmpty else {
             try unindexDocument(doc)
-            try deleteDocument(key: doc.key)
+            try deleteDocument(id)
             counters.count(before: doc.isDeleted, after: nil)
             return removed
         }
         var tree = doc.tree
         let dropped = tree.purge(Set(removed))
-        try deleteRevisions(dropped, of: doc.key)
         counters.updateSeq += 1
-        let updated = DocumentRecord(key: doc.key, id: id, seq: counters.updateSeq, tree: tree)
-        try save(updated, isNew: false)
+        let updated = DocumentRecord(id: id, seq: counters.updateSeq, tree: tree)
+        try update(updated, from: doc, written: nil, removed: dropped)
         try indexDocument(updated)
         counters.count(before: doc.isDeleted, after: updated.isDeleted)
         return removed

@@ -38,14 +38,22 @@ extension DocumentStore {
             try refreshIndexes(ddoc: record.id, definedBy: winningBody(record))
             return
         }
-        let indexes = try mangoIndexes()
+        let indexes = try indexesForWrite()
         guard !indexes.isEmpty else { return }
-        try removeEntries(ofDocument: record.key)
+        try removeEntries(ofDocument: record.id)
         guard let body = try winningBody(record) else { return }
         let insert = try insertStatement()
         for stored in indexes {
-            try insertEntry(stored, key: record.key, id: record.id, body: body, using: insert)
+            try insertEntry(stored, id: record.id, body: body, using: insert)
         }
+    }
+
+    /// The Mango indexes, read once per write transaction.
+    private func indexesForWrite() throws(PouchError) -> [StoredIndex] {
+        if let indexes = indexesInWrite { return indexes }
+        let indexes = try mangoIndexes()
+        indexesInWrite = indexes
+        return indexes
     }
 
     /// Removes a document from every index, before it is purged.
@@ -53,7 +61,7 @@ extension DocumentStore {
         if record.id.hasPrefix("_design/") {
             try refreshIndexes(ddoc: record.id, definedBy: nil)
         } else {
-            try removeEntries(ofDocument: record.key)
+            try removeEntries(ofDocument: record.id)
         }
     }
 
@@ -61,7 +69,7 @@ extension DocumentStore {
     /// winner is deleted or its body is not held.
     private func winningBody(_ record: DocumentRecord) throws(PouchError) -> JSON? {
         guard let winner = record.winner, !record.isDeleted,
-            let bytes = try revision(winner, of: record.key)?.body,
+            let bytes = try revision(winner, of: record)?.body,
             case .object(let members)? = try? JSON(parsing: bytes)
         else { return nil }
         var object = JSONObject()
@@ -71,19 +79,19 @@ extension DocumentStore {
         return .object(object)
     }
 
-    private func removeEntries(ofDocument key: Int64) throws(PouchError) {
-        let statement = try connection.statement("DELETE FROM mango_entries WHERE doc = ?")
-        try statement.bind(1, key)
+    private func removeEntries(ofDocument id: String) throws(PouchError) {
+        let statement = try connection.statement("DELETE FROM mango_entries WHERE id = ?")
+        try statement.bind(1, id)
         try statement.run()
     }
 
     private func insertStatement() throws(PouchError) -> Statement {
         try connection.statement(
-            "INSERT OR REPLACE INTO mango_entries (idx, key, doc) VALUES (?, ?, ?)")
+            "INSERT OR REPLACE INTO mango_entries (idx, key, id) VALUES (?, ?, ?)")
     }
 
     private func insertEntry(
-        _ stored: StoredIndex, key: Int64, id: String, body: JSON, using statement: Statement
+        _ stored: StoredIndex, id: String, body: JSON, using statement: Statement
     ) throws(PouchError) {
         if let filter = stored.partialFilter, !filter.matches(body) { return }
         var values: [JSON] = []
@@ -94,7 +102,7 @@ extension DocumentStore {
         }
         try statement.bind(1, stored.number)
         try statement.bind(2, text: IndexKey.entry(values, id: id))
-        try statement.bind(3, key)
+        try statement.bind(3, id)
         try statement.run()
     }
 
@@ -112,6 +120,7 @@ extension DocumentStore {
     }
 
     private func dropIndex(_ number: Int64) throws(PouchError) {
+        indexesInWrite = nil
         for sql in [
             "DELETE FROM mango_entries WHERE idx = ?", "DELETE FROM mango_indexes WHERE idx = ?",
         ] {
@@ -123,6 +132,7 @@ extension DocumentStore {
 
     /// Adds an index and indexes every live document.
     private func buildIndex(_ index: MangoIndex) throws(PouchError) {
+        indexesInWrite = nil
         let add = try connection.statement(
             "INSERT INTO mango_indexes (ddoc, name, def) VALUES (?, ?, ?)")
         try add.bind(1, index.ddoc)
@@ -135,22 +145,20 @@ extension DocumentStore {
         }
         let documents = try connection.statement(
             """
-            SELECT d.doc, d.id, d.winner, r.body FROM docs d
-            JOIN revs r ON r.doc = d.doc AND r.rev = d.winner
-            WHERE d.deleted = 0 AND r.body IS NOT NULL AND substr(d.id, 1, 8) != '_design/'
+            SELECT id, winner, body FROM docs
+            WHERE deleted = 0 AND body IS NOT NULL AND substr(id, 1, 8) != '_design/'
             """)
         defer { documents.reset() }
         let insert = try insertStatement()
         while try documents.step() {
-            guard case .object(let members)? = try? JSON(parsing: documents.bytes(3) ?? []) else {
+            guard case .object(let members)? = try? JSON(parsing: documents.bytes(2) ?? []) else {
                 continue
             }
-            var object: JSONObject = ["_id": .string(documents.string(1))]
-            object.appendUnchecked("_rev", .string(documents.string(2)))
+            let id = documents.string(0)
+            var object: JSONObject = ["_id": .string(id)]
+            object.appendUnchecked("_rev", .string(documents.string(1)))
             for (key, value) in members { object.appendUnchecked(key, value) }
-            try insertEntry(
-                stored, key: documents.int64(0), id: documents.string(1), body: .object(object),
-                using: insert)
+            try insertEntry(stored, id: id, body: .object(object), using: insert)
         }
     }
 }

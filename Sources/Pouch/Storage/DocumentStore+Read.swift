@@ -26,7 +26,13 @@ extension DocumentStore {
         -> (DocumentRecord, RevisionID)
     {
         guard let doc = try document(id) else { throw PouchError.notFound("missing") }
-        if let asked = options.rev { return (doc, asked) }
+        if let asked = options.rev {
+            // CouchDB reads `?rev=` through `open_revs`, so `latest` moves
+            // it to its newest leaf (the first in winning order).
+            guard options.latest, let leaf = doc.tree.leaves(descendingFrom: asked).first
+            else { return (doc, asked) }
+            return (doc, leaf)
+        }
         guard let winner = doc.winner, !doc.tree.isDeleted(winner) else {
             throw PouchError.notFound("deleted")
         }

@@ -10,7 +10,7 @@ extension DocumentStore {
     func render(
         _ doc: DocumentRecord, rev: RevisionID, options: GetOptions
     ) throws(PouchError) -> JSON? {
-        guard doc.tree.contains(rev), let record = try revision(rev, of: doc.key),
+        guard doc.tree.contains(rev), let record = try revision(rev, of: doc),
             let body = record.body
         else { return nil }
         var object = JSONObject()
@@ -32,7 +32,7 @@ extension DocumentStore {
     func renderText(
         _ doc: DocumentRecord, rev: RevisionID, options: GetOptions
     ) throws(PouchError) -> [UInt8]? {
-        guard doc.tree.contains(rev), let record = try revision(rev, of: doc.key),
+        guard doc.tree.contains(rev), let record = try revision(rev, of: doc),
             let body = record.body, body.first == UInt8(ascii: "{"), body.count >= 2
         else { return nil }
         var output: [UInt8] = []
@@ -100,7 +100,7 @@ extension DocumentStore {
     /// `_revs_info`: each revision from `rev` back, `available`, `deleted`
     /// or `missing` (body not held).
     private func revsInfo(_ doc: DocumentRecord, rev: RevisionID) throws(PouchError) -> JSON {
-        let available = try availableRevisions(of: doc.key)
+        let available = try availableRevisions(of: doc)
         let entries = doc.tree.history(of: rev).map { ancestor -> JSON in
             let status =
                 !available.contains(ancestor)

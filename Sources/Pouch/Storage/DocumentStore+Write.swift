@@ -63,11 +63,16 @@ extension DocumentStore {
     func writeEdit(
         _ doc: IncomingDocument, id: String, counters: inout Counters
     ) throws(PouchError) -> RevisionID {
+        if doc.rev == nil, doc.attachments == nil,
+            let rev = try create(doc, id: id, counters: &counters)
+        {
+            return rev
+        }
         let existing = try document(id)
         let parent = try parentForEdit(doc, existing)
         let parentAttachments =
             if let parent, let existing, doc.attachments != nil {
-                try revision(parent, of: existing.key)?.attachments ?? []
+                try revision(parent, of: existing)?.attachments ?? []
             } else { [AttachmentInfo]() }
         let generation = (parent?.generation ?? 0) + 1
         let attachments = try resolveAttachments(
@@ -92,6 +97,28 @@ extension DocumentStore {
         try commit(
             id: id, existing: existing, tree: tree, rev: rev, record: record,
             counters: &counters)
+        return rev
+    }
+
+    /// Stores the first revision of a document whose id is not taken, in
+    /// one insert with no lookup first; `nil`, having written nothing, when
+    /// the id is taken (the edit then goes the general way).
+    private func create(
+        _ doc: IncomingDocument, id: String, counters: inout Counters
+    ) throws(PouchError) -> RevisionID? {
+        let body = doc.bodyBytes
+        let rev =
+            doc.predictedRevision
+            ?? RevisionID.next(
+                after: nil, isDeleted: doc.isDeleted, body: body, attachmentDigests: [])
+        var tree = RevisionTree()
+        tree.insert(rev, parent: nil, isDeleted: doc.isDeleted)
+        let record = DocumentRecord(id: id, seq: counters.updateSeq + 1, tree: tree)
+        let revision = RevisionRecord(isDeleted: doc.isDeleted, body: body, attachments: [])
+        guard try insertIfAbsent(record, winner: rev, revision: revision) else { return nil }
+        counters.updateSeq = record.seq
+        counters.count(before: nil, after: doc.isDeleted)
+        try indexDocument(record)
         return rev
     }
 
@@ -147,13 +174,18 @@ extension DocumentStore {
         }
         let isDeleted = tree.isDeleted(winner)
         counters.updateSeq += 1
-        let updated = DocumentRecord(
-            key: existing?.key ?? 0, id: id, seq: counters.updateSeq, tree: tree)
-        let key = try save(updated, winner: winner, isDeleted: isDeleted, isNew: existing == nil)
-        try saveRevision(rev, of: key, record: record)
-        if existing != nil, !stemmed.isEmpty { try deleteRevisions(stemmed, of: key) }
+        let updated = DocumentRecord(id: id, seq: counters.updateSeq, tree: tree)
+        if let existing {
+            try update(updated, from: existing, written: (rev, record), removed: stemmed)
+        } else {
+            // A new document's only leaf, so its winner, is the revision
+            // written; its ancestors (from a replicated history) have no body.
+            guard try insertIfAbsent(updated, winner: winner, revision: record) else {
+                throw PouchError.storage("document \(id) was stored twice")
+            }
+        }
         counters.count(before: existing.map(\.isDeleted), after: isDeleted)
-        try indexDocument(DocumentRecord(key: key, id: id, seq: updated.seq, tree: tree))
+        try indexDocument(updated)
     }
 }
 

@@ -1,3 +1,6 @@
+import CSQLite
+import Foundation
+
 /// The document store on one SQLite connection: the synchronous engine
 /// behind `Database`. One instance writes; others only read.
 ///
@@ -5,6 +8,10 @@
 /// transaction its caller opened.
 final class DocumentStore {
     let connection: Connection
+    /// The Mango indexes as read in the current write transaction, so a
+    /// batch asks for them once rather than once per document; cleared
+    /// when a transaction starts and whenever an index is added or dropped.
+    var indexesInWrite: [StoredIndex]?
 
     init(connection: Connection) {
         self.connection = connection
@@ -24,12 +31,9 @@ final class DocumentStore {
         if !isMemory {
             if isWriter { try connection.execute("PRAGMA journal_mode = WAL") }
             try connection.execute("PRAGMA synchronous = NORMAL")
-            // No memory map: each page a connection maps stays resident
-            // in the process (once per connection), so reading a large
-            // file would grow its memory with the file, up to the map's
-            // size. Pages are read into each connection's cache instead,
-            // up to 8 MB, from the system's file cache.
-            try connection.execute("PRAGMA mmap_size = 0")
+            // Reads go through a memory map only if `memoryMapSize` allows
+            // one; each connection caches up to 8 MB.
+            try connection.execute("PRAGMA mmap_size = \(memoryMapSize)")
             try connection.execute("PRAGMA cache_size = -8192")
         }
         try connection.execute("PRAGMA foreign_keys = OFF")
@@ -37,9 +41,38 @@ final class DocumentStore {
         return DocumentStore(connection: connection)
     }
 
+    /// The bytes of the file each connection reads through a memory map:
+    /// none. Each page a connection maps stays resident in the process
+    /// (once per connection), so a map makes memory grow with the file up
+    /// to its size; without one, pages are read into each connection's
+    /// bounded cache from the system's file cache, and a replication of a
+    /// large file stays within a flat memory budget.
+    static let memoryMapSize = 0
+
+    /// Runs `body` with this connection's memory map of the file closed,
+    /// so every page it reads is copied by `pread` into SQLite's cache or
+    /// straight into the caller's buffer, and none stays mapped (resident)
+    /// in the process afterwards. The map reopens on the next read after.
+    ///
+    /// Call it outside a transaction: SQLite keeps the map while pages
+    /// are in use.
+    func withoutMemoryMap<T>(_ body: () throws -> T) throws -> T {
+        try connection.execute("PRAGMA mmap_size = 0")
+        defer {
+            do {
+                try connection.execute("PRAGMA mmap_size = \(Self.memoryMapSize)")
+            } catch {
+                Logger.storage.warning("a reader stays without its memory map: \(error)")
+            }
+        }
+        return try body()
+    }
+
     /// Runs `body` in a write transaction.
     func write<T>(_ body: () throws(PouchError) -> T) throws(PouchError) -> T {
-        try connection.transaction(immediate: true, body)
+        indexesInWrite = nil
+        defer { indexesInWrite = nil }
+        return try connection.transaction(immediate: true, body)
     }
 
     /// Runs `body` in a read transaction: one consistent snapshot.
@@ -50,8 +83,6 @@ final class DocumentStore {
 
 /// A document's row: its id, latest sequence and revision tree.
 struct DocumentRecord {
-    /// The row's key, which `revs` rows refer to.
-    var key: Int64
     var id: String
     var seq: Int64
     var tree: RevisionTree
@@ -123,103 +154,175 @@ extension DocumentStore {
 
     /// The document `id`, or `nil` when it was never stored (or purged).
     func document(_ id: String) throws(PouchError) -> DocumentRecord? {
-        let statement = try connection.statement(
-            "SELECT doc, seq, tree FROM docs WHERE id = ?")
+        let statement = try connection.statement("SELECT seq, tree FROM docs WHERE id = ?")
         defer { statement.reset() }
         try statement.bind(1, id)
         guard try statement.step() else { return nil }
-        let tree = try RevisionTree(encoded: statement.bytes(2) ?? [])
-        return DocumentRecord(
-            key: statement.int64(0), id: id, seq: statement.int64(1), tree: tree)
+        let tree = try RevisionTree(encoded: statement.bytes(1) ?? [])
+        return DocumentRecord(id: id, seq: statement.int64(0), tree: tree)
     }
 
-    /// Inserts or updates a document's row; returns its key.
-    @discardableResult
-    func save(_ record: DocumentRecord, isNew: Bool) throws(PouchError) -> Int64 {
+    /// Inserts a new document's row, with its winning revision, unless the
+    /// id is taken; whether it was inserted.
+    func insertIfAbsent(
+        _ record: DocumentRecord, winner: RevisionID, revision: RevisionRecord
+    ) throws(PouchError) -> Bool {
+        let statement = try connection.statement(Schema.insertDocument)
+        try statement.bind(1, record.seq)
+        try statement.bind(2, record.id)
+        try statement.bind(3, winner.description)
+        try statement.bind(4, revision.isDeleted)
+        try statement.bind(5, blob: record.tree.encoded())
+        try bind(revision, at: 6, to: statement)
+        try statement.run()
+        return connection.changes == 1
+    }
+
+    /// Saves a document's new state: its row under a new sequence, with the
+    /// winning revision in it, and every other revision in `revs`.
+    ///
+    /// `written` is the revision just stored (if any) and its record;
+    /// `removed` the revisions that left the tree (stemmed or purged).
+    /// When the winner changes, the old one's row moves down to `revs` and
+    /// the new one's up from it.
+    func update(
+        _ record: DocumentRecord, from old: DocumentRecord,
+        written: (rev: RevisionID, record: RevisionRecord)?, removed: [RevisionID]
+    ) throws(PouchError) {
         guard let winner = record.winner else {
             throw PouchError.storage("a document without revisions cannot be saved")
         }
-        return try save(
-            record, winner: winner, isDeleted: record.tree.isDeleted(winner), isNew: isNew)
+        let oldWinner = old.winner
+        var winning: RevisionRecord?
+        if let written, written.rev == winner {
+            winning = written.record
+        } else if winner != oldWinner {
+            winning = try revision(winner, of: old)
+            try deleteRevisions([winner], of: record.id)
+        }
+        if let oldWinner, oldWinner != winner, record.tree.contains(oldWinner) {
+            try moveWinnerToRevisions(record.id)
+        }
+        if let written, written.rev != winner {
+            try saveRevision(written.rev, of: record.id, record: written.record)
+        }
+        try deleteRevisions(removed.filter { $0 != oldWinner }, of: record.id)
+        try saveRow(record, winner: winner, winning: winning)
     }
 
-    /// Inserts or updates a document's row, its winner already known.
-    func save(
-        _ record: DocumentRecord, winner: RevisionID, isDeleted: Bool, isNew: Bool
-    ) throws(PouchError) -> Int64 {
+    /// Rewrites a document's row; the winner's body and attachments only
+    /// when `winning` is given (the winner changed or was rewritten).
+    private func saveRow(
+        _ record: DocumentRecord, winner: RevisionID, winning: RevisionRecord?
+    ) throws(PouchError) {
         let sql =
-            isNew
-            ? "INSERT INTO docs (seq, winner, deleted, tree, id) VALUES (?, ?, ?, ?, ?)"
-            : "UPDATE docs SET seq = ?, winner = ?, deleted = ?, tree = ? WHERE doc = ?"
+            winning == nil
+            ? "UPDATE docs SET seq = ?, winner = ?, deleted = ?, tree = ? WHERE id = ?"
+            : """
+            UPDATE docs SET seq = ?, winner = ?, deleted = ?, tree = ?, body = ?, atts = ?
+            WHERE id = ?
+            """
         let statement = try connection.statement(sql)
         try statement.bind(1, record.seq)
         try statement.bind(2, winner.description)
-        try statement.bind(3, isDeleted)
+        try statement.bind(3, record.tree.isDeleted(winner))
         try statement.bind(4, blob: record.tree.encoded())
-        if isNew { try statement.bind(5, record.id) } else { try statement.bind(5, record.key) }
+        if let winning {
+            try bind(winning, at: 5, to: statement)
+            try statement.bind(7, record.id)
+        } else {
+            try statement.bind(5, record.id)
+        }
         try statement.run()
-        return isNew ? connection.lastInsertedRowID : record.key
     }
 
-    func deleteDocument(key: Int64) throws(PouchError) {
-        let statement = try connection.statement("DELETE FROM docs WHERE doc = ?")
-        try statement.bind(1, key)
+    /// Copies the winner's row of `id` into `revs`, before another
+    /// revision takes its place in `docs`.
+    private func moveWinnerToRevisions(_ id: String) throws(PouchError) {
+        let statement = try connection.statement(
+            """
+            INSERT OR REPLACE INTO revs (id, rev, deleted, body, atts)
+            SELECT id, winner, deleted, body, atts FROM docs WHERE id = ?
+            """)
+        try statement.bind(1, id)
         try statement.run()
-        let revisions = try connection.statement("DELETE FROM revs WHERE doc = ?")
-        try revisions.bind(1, key)
-        try revisions.run()
+    }
+
+    func deleteDocument(_ id: String) throws(PouchError) {
+        for sql in ["DELETE FROM docs WHERE id = ?", "DELETE FROM revs WHERE id = ?"] {
+            let statement = try connection.statement(sql)
+            try statement.bind(1, id)
+            try statement.run()
+        }
     }
 
     // MARK: Revisions
 
-    func revision(_ rev: RevisionID, of key: Int64) throws(PouchError) -> RevisionRecord? {
+    /// A revision of `doc` held in the database, winner or not.
+    func revision(_ rev: RevisionID, of doc: DocumentRecord) throws(PouchError) -> RevisionRecord? {
+        let isWinner = rev == doc.winner
         let statement = try connection.statement(
-            "SELECT deleted, body, atts FROM revs WHERE doc = ? AND rev = ?")
+            isWinner
+                ? "SELECT deleted, body, atts FROM docs WHERE id = ?"
+                : "SELECT deleted, body, atts FROM revs WHERE id = ? AND rev = ?")
         defer { statement.reset() }
-        try statement.bind(1, key)
-        try statement.bind(2, rev.description)
+        try statement.bind(1, doc.id)
+        if !isWinner { try statement.bind(2, rev.description) }
         guard try statement.step() else { return nil }
         let attachments = try statement.bytes(2).map(AttachmentInfo.decode) ?? []
         return RevisionRecord(
             isDeleted: statement.bool(0), body: statement.bytes(1), attachments: attachments)
     }
 
+    /// Stores a revision that is not the winner.
     func saveRevision(
-        _ rev: RevisionID, of key: Int64, record: RevisionRecord
+        _ rev: RevisionID, of id: String, record: RevisionRecord
     ) throws(PouchError) {
         let statement = try connection.statement(
-            "INSERT OR REPLACE INTO revs (doc, rev, deleted, body, atts) VALUES (?, ?, ?, ?, ?)")
-        try statement.bind(1, key)
+            "INSERT OR REPLACE INTO revs (id, rev, deleted, body, atts) VALUES (?, ?, ?, ?, ?)")
+        try statement.bind(1, id)
         try statement.bind(2, rev.description)
         try statement.bind(3, record.isDeleted)
-        if let body = record.body {
-            try statement.bind(4, text: body)
-        } else {
-            try statement.bindNull(4)
-        }
-        if record.attachments.isEmpty {
-            try statement.bindNull(5)
-        } else {
-            try statement.bind(5, text: AttachmentInfo.encode(record.attachments))
-        }
+        try bind(record, at: 4, to: statement)
         try statement.run()
     }
 
-    func deleteRevisions(_ revs: [RevisionID], of key: Int64) throws(PouchError) {
-        let statement = try connection.statement("DELETE FROM revs WHERE doc = ? AND rev = ?")
+    /// Binds a revision's body and attachment descriptions at `index` and
+    /// `index + 1`.
+    private func bind(
+        _ record: RevisionRecord, at index: Int32, to statement: Statement
+    ) throws(PouchError) {
+        if let body = record.body {
+            try statement.bind(index, text: body)
+        } else {
+            try statement.bindNull(index)
+        }
+        if record.attachments.isEmpty {
+            try statement.bindNull(index + 1)
+        } else {
+            try statement.bind(index + 1, text: AttachmentInfo.encode(record.attachments))
+        }
+    }
+
+    func deleteRevisions(_ revs: [RevisionID], of id: String) throws(PouchError) {
+        guard !revs.isEmpty else { return }
+        let statement = try connection.statement("DELETE FROM revs WHERE id = ? AND rev = ?")
         for rev in revs {
-            try statement.bind(1, key)
+            try statement.bind(1, id)
             try statement.bind(2, rev.description)
             try statement.run()
         }
     }
 
     /// The revisions of a document whose bodies are held.
-    func availableRevisions(of key: Int64) throws(PouchError) -> Set<RevisionID> {
+    func availableRevisions(of doc: DocumentRecord) throws(PouchError) -> Set<RevisionID> {
         let statement = try connection.statement(
-            "SELECT rev FROM revs WHERE doc = ? AND body IS NOT NULL")
+            """
+            SELECT rev FROM revs WHERE id = ?1 AND body IS NOT NULL
+            UNION ALL SELECT winner FROM docs WHERE id = ?1 AND body IS NOT NULL
+            """)
         defer { statement.reset() }
-        try statement.bind(1, key)
+        try statement.bind(1, doc.id)
         var result = Set<RevisionID>()
         while try statement.step() {
             if let rev = RevisionID(statement.string(0)) { result.insert(rev) }
@@ -229,22 +332,54 @@ extension DocumentStore {
 
     // MARK: Attachment bodies
 
-    func saveAttachmentData(_ data: [UInt8], digest: String) throws(PouchError) {
+    /// Stores `data` as the body for `digest` unless one is already held.
+    ///
+    /// The row is inserted with a `zeroblob` and filled in place from the
+    /// caller's bytes, so the only whole copy is the one SQLite writes to
+    /// its file; it commits with the caller's transaction.
+    func saveAttachmentData(_ data: Data, digest: String, name: String) throws(PouchError) {
+        guard try !hasAttachmentData(digest: digest) else { return }
+        let limit = Int(sqlite3_limit(connection.handle, SQLITE_LIMIT_LENGTH, -1))
+        guard data.count <= limit else {
+            // CouchDB's answer to a body over `max_attachment_size`.
+            throw PouchError(.init("attachment_too_large"), name, status: 413)
+        }
         let statement = try connection.statement(
-            "INSERT OR IGNORE INTO attachments (digest, length, data) VALUES (?, ?, ?)")
+            "INSERT INTO attachments (digest, length, data) VALUES (?, ?, ?)")
         try statement.bind(1, digest)
         try statement.bind(2, data.count)
-        try statement.bind(3, blob: data)
+        try statement.bindZeroBlob(3, count: data.count)
         try statement.run()
+        guard !data.isEmpty else { return }
+        let row = connection.lastInsertedRowID
+        let written = data.withUnsafeBytes { bytes in
+            Result { () throws(PouchError) in
+                try connection.writeBlob(bytes, table: "attachments", column: "data", row: row)
+            }
+        }
+        try written.get()
     }
 
-    func attachmentData(digest: String) throws(PouchError) -> [UInt8]? {
+    /// The body stored for `digest`, read from its pages straight into the
+    /// returned value; `nil` when none is held.
+    func attachmentData(digest: String) throws(PouchError) -> Data? {
         let statement = try connection.statement(
-            "SELECT data FROM attachments WHERE digest = ?")
+            "SELECT rowid, length FROM attachments WHERE digest = ?")
         defer { statement.reset() }
         try statement.bind(1, digest)
         guard try statement.step() else { return nil }
-        return statement.bytes(0) ?? []
+        let (row, length) = (statement.int64(0), statement.int(1))
+        statement.reset()
+        var data = Data(count: length)
+        guard length > 0 else { return data }
+        let read = data.withUnsafeMutableBytes { buffer in
+            Result { () throws(PouchError) in
+                try connection.readBlob(
+                    into: buffer, table: "attachments", column: "data", row: row)
+            }
+        }
+        try read.get()
+        return data
     }
 
     func hasAttachmentData(digest: String) throws(PouchError) -> Bool {

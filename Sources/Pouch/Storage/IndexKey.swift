@@ -9,7 +9,7 @@ import CSQLite
 /// array of leading values, optionally followed by a 0xFF byte that puts
 /// it after every entry starting with those values. Neither byte occurs
 /// in serialised JSON.
-enum IndexKey {
+package enum IndexKey {
     /// The collation's name in SQL.
     static let collation = "pouch_mango"
 
@@ -45,7 +45,7 @@ enum IndexKey {
     }
 
     /// Registers the collation on a connection.
-    static func register(on handle: OpaquePointer) {
+    package static func register(on handle: OpaquePointer) {
         sqlite3_create_collation_v2(
             handle, collation, SQLITE_UTF8, nil,
             { _, leftCount, left, rightCount, right in

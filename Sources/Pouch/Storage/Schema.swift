@@ -2,21 +2,25 @@
 /// numbered in `PRAGMA user_version`.
 ///
 /// - `meta`: counters and settings (update sequence, counts, revs limit).
-/// - `docs`: one row per document: id, latest sequence, winning revision
-///   and whether it is deleted, and the encoded revision tree. The unique
-///   index on `seq` is the changes feed.
-/// - `revs`: one row per revision held: its body as JSON text (NULL once
-///   compacted or never received) and its attachments' descriptions.
+/// - `docs`: one row per document, keyed by its latest sequence (so the
+///   table in key order is the changes feed), with its id (unique), the
+///   encoded revision tree, and the winning revision: its id, whether it
+///   is deleted, its body as JSON text and its attachments' descriptions.
+///   A new document is one row in one table and one index entry.
+/// - `revs`: every other revision held, by document id and revision: its
+///   body (NULL once compacted or never received) and attachments. When
+///   the winner changes, the old winner's row moves here and the new
+///   winner's moves up into `docs`.
 /// - `attachments`: each distinct attachment body once, by digest.
 /// - `local_docs`: `_local` documents, outside every feed.
 /// - `mango_indexes`, `mango_entries`: Mango JSON indexes and their keys
 ///   (see `DocumentStore+MangoIndex.swift`).
-enum Schema {
+package enum Schema {
     /// The version this code writes.
-    static let currentVersion = 2
+    static let currentVersion = 3
 
     /// The migrations, the one at index `n` taking version `n` to `n + 1`.
-    static let migrations: [String] = [
+    package static let migrations: [String] = [
         """
         CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value) WITHOUT ROWID;
         CREATE TABLE docs (
@@ -66,7 +70,56 @@ enum Schema {
         ) WITHOUT ROWID;
         CREATE INDEX mango_entries_by_doc ON mango_entries (doc);
         """,
+        """
+        CREATE TABLE docs_v3 (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            winner TEXT NOT NULL,
+            deleted INTEGER NOT NULL,
+            tree BLOB NOT NULL,
+            body TEXT,
+            atts TEXT
+        );
+        INSERT INTO docs_v3 (seq, id, winner, deleted, tree, body, atts)
+            SELECT d.seq, d.id, d.winner, d.deleted, d.tree, r.body, r.atts
+            FROM docs d LEFT JOIN revs r ON r.doc = d.doc AND r.rev = d.winner;
+        CREATE TABLE revs_v3 (
+            id TEXT NOT NULL,
+            rev TEXT NOT NULL,
+            deleted INTEGER NOT NULL,
+            body TEXT,
+            atts TEXT,
+            PRIMARY KEY (id, rev)
+        ) WITHOUT ROWID;
+        INSERT INTO revs_v3 (id, rev, deleted, body, atts)
+            SELECT d.id, r.rev, r.deleted, r.body, r.atts
+            FROM revs r JOIN docs d ON d.doc = r.doc WHERE r.rev != d.winner;
+        CREATE TABLE mango_entries_v3 (
+            idx INTEGER NOT NULL,
+            key TEXT NOT NULL COLLATE pouch_mango,
+            id TEXT NOT NULL,
+            PRIMARY KEY (idx, key)
+        ) WITHOUT ROWID;
+        INSERT INTO mango_entries_v3 (idx, key, id)
+            SELECT e.idx, e.key, d.id FROM mango_entries e JOIN docs d ON d.doc = e.doc;
+        DROP TABLE mango_entries;
+        DROP TABLE revs;
+        DROP TABLE docs;
+        ALTER TABLE docs_v3 RENAME TO docs;
+        ALTER TABLE revs_v3 RENAME TO revs;
+        ALTER TABLE mango_entries_v3 RENAME TO mango_entries;
+        CREATE INDEX mango_entries_by_id ON mango_entries (id);
+        """,
     ]
+
+    /// Adds a document's row unless its id is taken. Parameters: sequence,
+    /// id, winning revision, deleted flag, encoded revision tree, body,
+    /// attachment descriptions.
+    package static let insertDocument = """
+        INSERT INTO docs (seq, id, winner, deleted, tree, body, atts)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (id) DO NOTHING
+        """
 
     /// Brings the schema of `connection` up to `currentVersion`.
     ///

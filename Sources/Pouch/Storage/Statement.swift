@@ -59,6 +59,13 @@ final class Statement {
         try connection.check(code, "bind a blob")
     }
 
+    /// Binds a BLOB of `count` zero bytes that SQLite stores without
+    /// building it in memory, to be filled in place by `writeBlob`.
+    func bindZeroBlob(_ index: Int32, count: Int) throws(PouchError) {
+        let code = sqlite3_bind_zeroblob64(pointer, index, sqlite3_uint64(count))
+        try connection.check(code, "bind a zeroblob")
+    }
+
     func bindNull(_ index: Int32) throws(PouchError) {
         try connection.check(sqlite3_bind_null(pointer, index), "bind null")
     }

@@ -10,6 +10,17 @@ public enum CHTRules {
         "zscore-charts",
     ]
 
+    /// The roles that make a user online, as CHT's `isOnlineOnly` decides:
+    /// a server admin, CHT's `mm-online` marker, or the legacy
+    /// `national_admin`. Every other logged-in user is offline and sees
+    /// `medic` only through the access rules.
+    public static let onlineRoles: Set<String> = ["_admin", "mm-online", "national_admin"]
+
+    /// Whether a user with `roles` is online (full access to `medic`).
+    public static func isOnline(roles: [String]) -> Bool {
+        roles.contains { onlineRoles.contains($0) }
+    }
+
     /// Whether a local change to `medic` is pushed to the server, as CHT's
     /// upload filter decides: not forms, translations, settings-like
     /// documents, design documents, nor purge tombstones

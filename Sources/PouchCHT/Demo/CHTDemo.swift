@@ -127,7 +127,7 @@ public struct CHTDemo: Sendable {
                     + "pouch demo; choose another --data folder", status: 412)
         }
         try files.createDirectory(at: options.dataDirectory, withIntermediateDirectories: true)
-        files.createFile(atPath: marker, contents: Data())
+        try Data().write(to: URL(fileURLWithPath: marker))
         for base in [medicPath, metaPath] {
             for suffix in ["", "-wal", "-shm"] { try? files.removeItem(atPath: base + suffix) }
         }

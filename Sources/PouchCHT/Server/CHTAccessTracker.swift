@@ -10,6 +10,9 @@ public actor CHTAccessTracker {
     private var seenSeq: JSON = 0
     /// Changes read per request of the feed.
     private let batchSize = 1000
+    /// Each user's allowed ids for the index as it stands; emptied when a
+    /// change arrives.
+    private var allowedByUser: [CHTUserContext: Set<String>] = [:]
 
     /// Follows `database` from its first change.
     public init(database: any ReplicationPeer) {
@@ -23,6 +26,7 @@ public actor CHTAccessTracker {
         while true {
             let options = ChangesOptions(since: lastSeq, limit: batchSize, includeDocs: true)
             let batch = try await database.changes(options)
+            if !batch.results.isEmpty { allowedByUser = [:] }
             for change in batch.results {
                 if let document = change.doc {
                     index.update(with: document)
@@ -35,5 +39,19 @@ public actor CHTAccessTracker {
             if batch.results.count < batchSize { break }
         }
         return (index, seenSeq)
+    }
+
+    /// The ids of every document `user` may hold now, worked out once per
+    /// user for each state of the index, so that the requests of one sync
+    /// (a `_bulk_get` per 100 documents) share it.
+    ///
+    /// - Complexity: O(*c*) for *c* new changes, plus O(*s* + *r*) (see
+    ///   `CHTAccessIndex.allowedDocumentIDs(for:)`) when not cached.
+    public func allowedIDs(for user: CHTUserContext) async throws -> Set<String> {
+        _ = try await current()
+        if let cached = allowedByUser[user] { return cached }
+        let allowed = Set(index.allowedDocumentIDs(for: user))
+        allowedByUser[user] = allowed
+        return allowed
     }
 }

@@ -34,6 +34,11 @@ public final class CHTReplicationService: Sendable {
         try await tracker.current().index.removals(among: ids, for: user)
     }
 
+    /// The ids of every live document `user` may hold.
+    public func allowedIDs(for user: CHTUserContext) async throws -> Set<String> {
+        try await tracker.allowedIDs(for: user)
+    }
+
     /// For each document of a write batch, whether `user` may store it.
     public func allowedWrites(_ batch: [JSON], for user: CHTUserContext) async throws -> [Bool] {
         let index = try await tracker.current().index

@@ -4,14 +4,13 @@ import PouchServer
 
 /// A CHT-like server on `PouchServer`: it serves `medic` and each user's
 /// `medic-user-{name}-meta`, authenticates CHT users by cookie session or
-/// basic auth, answers CHT's `get-ids` and `get-deletes`, and stores only
-/// what a user may write through `POST /medic/_bulk_docs` (refusals are
-/// `{"id", "error": "forbidden"}` rows).
+/// basic auth, and answers CHT's `get-ids` and `get-deletes`.
 ///
-/// Limitation: only `_bulk_docs` of `medic` is restricted
-/// per user; other CouchDB endpoints of `medic` (`_all_docs`, `_changes`,
-/// single documents) answer any member, so it suits tests and trusted
-/// embeddings, not untrusted users.
+/// Every CouchDB endpoint of `medic` follows CHT's rules (see
+/// `CHTMedicGate`): online users (`_admin`, `mm-online`) see all of it;
+/// offline users read, list, follow and write only the documents their
+/// facility gives them, and the other endpoints answer them 403. Each
+/// meta database is open to its owner (and admins) only.
 public final class CHTServer: Sendable {
     /// The underlying CouchDB-compatible server.
     public let server: PouchServer
@@ -64,52 +63,23 @@ public final class CHTServer: Sendable {
     /// Stops listening.
     public func stop() { server.stop() }
 
+    private var gate: CHTMedicGate { CHTMedicGate(service: service) }
+
     private func addRoutes() {
+        server.setDatabaseView { [gate] request, database in
+            try await gate.view(request, database)
+        }
         server.addRoute(method: "GET", path: "/api/v1/replication/get-ids") { [self] request in
-            let user = try await context(of: request)
+            let user = try await gate.context(of: request)
             return .json(try await service.getIDs(for: user).json)
         }
         server.addRoute(method: "POST", path: "/api/v1/replication/get-deletes") {
             [self] request in
-            let user = try await context(of: request)
+            let user = try await gate.context(of: request)
             let ids = try request.jsonBody()["doc_ids"]?.arrayValue?.compactMap(\.stringValue)
             guard let ids else { throw PouchError.badRequest("doc_ids must be an array") }
             let removed = try await service.getDeletes(ids, for: user)
             return .json(["doc_ids": .array(removed.map(JSON.string))])
         }
-        server.addRoute(method: "POST", path: "/medic/_bulk_docs") { [self] request in
-            try await bulkDocs(request)
-        }
-    }
-
-    /// `POST /medic/_bulk_docs`, checked per document for CHT users.
-    private func bulkDocs(_ request: ServerRequest) async throws -> HTTPResponse {
-        let body = try request.jsonBody()
-        guard let docs = body["docs"]?.arrayValue else {
-            throw PouchError.badRequest("POST body must include `docs` parameter.")
-        }
-        let newEdits = body["new_edits"]?.boolValue ?? true
-        let results: [BulkDocsResult]
-        if request.user.isAdmin {
-            results = try await service.medic.bulkDocs(docs, newEdits: newEdits)
-        } else {
-            let peer = CHTUserMedicPeer(service: service, user: try await context(of: request))
-            results = try await peer.bulkDocs(docs, newEdits: newEdits)
-        }
-        return .json(.array(results.map(\.json)), status: 201)
-    }
-
-    /// The CHT user making `request`, from their settings document and
-    /// the `replication_depth` of `settings`.
-    private func context(of request: ServerRequest) async throws -> CHTUserContext {
-        guard let name = request.user.name else {
-            throw PouchError.unauthorized("You are not authorized to access this db.")
-        }
-        let settings = try? await service.medic.get("org.couchdb.user:" + name)
-        guard let settings, let user = CHTUserContext(userSettings: settings) else {
-            throw PouchError.forbidden("\(name) is not an offline CHT user")
-        }
-        guard let appSettings = try? await service.medic.get("settings") else { return user }
-        return user.applyingReplicationDepth(settings: appSettings)
     }
 }

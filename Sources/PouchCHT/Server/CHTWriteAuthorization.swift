@@ -27,21 +27,33 @@ public enum CHTWriteAuthorization {
         // open its reports.
         var tentative = index
         for document in batch where isWritableKind(document, user: user) {
-            guard let id = document["_id"]?.stringValue else { continue }
-            if stored[id] == nil || before.contains(id) { tentative.update(with: document) }
+            guard let id = document["_id"]?.stringValue,
+                isStoredVersionWritable(id, stored: stored, before: before, user: user)
+            else { continue }
+            tentative.update(with: document)
         }
         let after = Set(tentative.allowedDocumentIDs(for: user))
         return batch.map { document in
             guard isWritableKind(document, user: user),
-                let id = document["_id"]?.stringValue
+                let id = document["_id"]?.stringValue,
+                isStoredVersionWritable(id, stored: stored, before: before, user: user)
             else { return false }
-            if stored[id] != nil, !before.contains(id) { return false }
             if document["_deleted"]?.boolValue == true {
                 return stored[id] == nil || before.contains(id)
             }
             if document["type"]?.stringValue == "feedback" { return true }
             return after.contains(id)
         }
+    }
+
+    /// Whether the stored version of `id`, if any, is one the user holds
+    /// and of a kind the user may change: a deletion of `settings` is
+    /// judged by what is deleted, not by the bare tombstone.
+    private static func isStoredVersionWritable(
+        _ id: String, stored: [String: JSON], before: Set<String>, user: CHTUserContext
+    ) -> Bool {
+        guard let current = stored[id] else { return true }
+        return before.contains(id) && isWritableKind(current, user: user)
     }
 
     /// Whether a document is of a kind an offline user may write at all.

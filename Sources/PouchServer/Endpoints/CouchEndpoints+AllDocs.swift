@@ -16,7 +16,13 @@ extension CouchEndpoints {
             options.startKey = max(options.startKey ?? "_design/", "_design/")
             options.endKey = min(options.endKey ?? "_design0", "_design0")
         }
-        return .json(try await database.allDocs(options).json)
+        var body = try await database.allDocs(options).json
+        if options.keys != nil {
+            // CouchDB has no offset or sequence for a `keys` query.
+            body["offset"] = .null
+            if options.updateSeq { body["update_seq"] = .null }
+        }
+        return .json(body)
     }
 
     /// The options of an `_all_docs` query string.

@@ -103,7 +103,10 @@ extension CouchEndpoints {
             }
         }
         var results = try await database.bulkGet(requests, options: options)[...]
+        // A database view may withhold every revision of a document (as
+        // CHT's API does for offline users); such a result is left out.
         let answered = rows.map { $0 ?? results.popFirst()?.json ?? .null }
+            .filter { $0["docs"]?.arrayValue?.isEmpty != true }
         return .json(["results": .array(answered)])
     }
 

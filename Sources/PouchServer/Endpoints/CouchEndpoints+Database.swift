@@ -61,9 +61,15 @@ extension CouchEndpoints {
         return .json(["ok": true], status: 201, headers: HTTPHeaders([("Location", location)]))
     }
 
-    /// `DELETE /db`: server admins only.
+    /// `DELETE /db`: server admins only. With `?rev=` CouchDB refuses, as
+    /// the caller most likely meant a document whose id went missing.
     static func deleteDatabase(_ request: ServerRequest) async throws -> HTTPResponse {
         let name = try request.databaseName
+        guard request.query["rev"] == nil else {
+            throw PouchError.badRequest(
+                "You tried to DELETE a database with a ?=rev parameter. "
+                    + "Did you mean to DELETE a document instead?")
+        }
         try request.requireServerAdmin()
         try await request.server.provider.deleteDatabase(named: name)
         return .json(["ok": true])

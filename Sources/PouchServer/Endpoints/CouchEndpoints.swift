@@ -84,7 +84,8 @@ extension ServerRequest {
     /// The database of the path's `{db}` segment, after checking it exists
     /// and `user` may use it as `access` asks, with CouchDB's answers:
     /// 404 `Database does not exist.`, 401 for an anonymous user, 403 for
-    /// one who is known but not a member (or admin).
+    /// one who is known but not a member (or admin). The server's database
+    /// view, if any, then decides what the request sees.
     public func database(_ access: Access = .member) async throws -> any ServedDatabase {
         let name = try databaseName
         guard let database = try await server.provider.database(named: name) else {
@@ -102,7 +103,7 @@ extension ServerRequest {
                 "You are not a db or server admin.",
                 forbidden: "You are not a db or server admin.")
         default:
-            return database
+            return try await server.view(database, for: self)
         }
     }
 

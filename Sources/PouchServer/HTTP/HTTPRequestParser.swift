@@ -21,7 +21,9 @@ struct HTTPRequestParser {
     private var position = 0
     private var state = State.head
     private var head: HTTPRequest?
-    private var body: [UInt8] = []
+    /// The body so far, built in the `Data` the request will carry, so a
+    /// large body (an attachment) is never copied whole.
+    private var body = Data()
 
     /// Set when a head asking `Expect: 100-continue` was read and its body
     /// has not arrived yet; the connection answers `100 Continue` once.
@@ -145,6 +147,7 @@ struct HTTPRequestParser {
     private mutating func startBody(of request: inout HTTPRequest) throws(HTTPParseError) {
         let encoding = request.headers.values("Transfer-Encoding")
         let lengths = request.headers.values("Content-Length")
+        body = Data()
         if !encoding.isEmpty {
             guard lengths.isEmpty else { throw .malformed("both length and chunked") }
             let last = encoding.joined(separator: ",").split(separator: ",").last
@@ -156,12 +159,14 @@ struct HTTPRequestParser {
         } else if let length = try Self.contentLength(lengths) {
             if length > limits.maxBodyBytes { throw .bodyTooLarge }
             state = .fixedBody(remaining: length)
+            // At most `maxBodyBytes`; its pages become resident only as
+            // the bytes arrive.
+            body.reserveCapacity(length)
         } else {
             state = .fixedBody(remaining: 0)
         }
         awaitsContinue = (request.headers["Expect"] ?? "").caseInsensitiveEquals("100-continue")
         head = request
-        body = []
     }
 
     private static func contentLength(_ values: [String]) throws(HTTPParseError) -> Int? {
@@ -181,8 +186,7 @@ struct HTTPRequestParser {
     private mutating func readFixed(_ remaining: Int) -> Bool {
         let count = min(remaining, available)
         guard count > 0 || remaining == 0 else { return false }
-        body.append(contentsOf: buffer[position..<(position + count)])
-        position += count
+        appendToBody(count)
         state = .fixedBody(remaining: remaining - count)
         return count > 0
     }
@@ -206,8 +210,7 @@ struct HTTPRequestParser {
     private mutating func readChunk(_ remaining: Int) throws(HTTPParseError) -> Bool {
         let count = min(remaining, available)
         guard count > 0 else { return false }
-        body.append(contentsOf: buffer[position..<(position + count)])
-        position += count
+        appendToBody(count)
         state = remaining == count ? .chunkDataEnd : .chunkData(remaining: remaining - count)
         return true
     }
@@ -240,15 +243,21 @@ struct HTTPRequestParser {
 
     private mutating func takeIfComplete() -> HTTPRequest? {
         guard case .fixedBody(remaining: 0) = state, var request = head else { return nil }
-        request.body = Data(body)
+        request.body = body
         head = nil
-        body = []
+        body = Data()
         state = .head
         awaitsContinue = false
         return request
     }
 
     // MARK: - Bytes
+
+    /// Moves `count` buffered bytes to the body.
+    private mutating func appendToBody(_ count: Int) {
+        buffer[position..<(position + count)].withUnsafeBufferPointer { body.append($0) }
+        position += count
+    }
 
     private func find(_ pattern: [UInt8], from start: Int) -> Int? {
         guard buffer.count - start >= pattern.count else { return nil }

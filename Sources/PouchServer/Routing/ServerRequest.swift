@@ -14,6 +14,9 @@ public struct ServerRequest: Sendable {
     public var authenticationMethod: String?
     /// The server answering, for its databases and settings.
     public var server: PouchServer
+    /// The percent-decoded segments of the path (`["medic", "_all_docs"]`),
+    /// so a database view can tell which endpoint is asked.
+    public internal(set) var pathSegments: [String] = []
 
     public var method: String { http.method }
 

@@ -32,7 +32,9 @@ enum ReplicationPhases {
             pushFloor = min(pushFloor, seconds)
         }
         var pullFloor = Double.infinity
-        for _ in 0..<floorRuns { pullFloor = min(pullFloor, try await downloadAllDocs(port, docs: docs)) }
+        for _ in 0..<floorRuns {
+            pullFloor = min(pullFloor, try await downloadAllDocs(port, docs: docs))
+        }
         var results = [
             PhaseResult(name: "floor: _bulk_docs to server", items: docs, seconds: pushFloor),
             PhaseResult(name: "floor: _all_docs download+parse", items: docs, seconds: pullFloor),

@@ -33,7 +33,9 @@ final class SocketConnection: @unchecked Sendable {
 
     /// Connects to `host`:`port` (any address it resolves to), waiting at
     /// most `timeout` seconds for each step.
-    static func connect(host: String, port: Int, timeout: TimeInterval) throws(Failure)
+    static func connect(
+        host: String, port: Int, timeout: TimeInterval
+    ) throws(Failure)
         -> SocketConnection
     {
         var hints = addrinfo()

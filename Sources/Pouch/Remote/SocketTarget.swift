@@ -28,7 +28,8 @@ struct SocketTarget {
         let bracketed = self.host.contains(":") ? "[\(self.host)]" : self.host
         hostHeader = components.port == nil ? bracketed : "\(bracketed):\(port)"
         let path = components.percentEncodedPath
-        target = (path.isEmpty ? "/" : path)
+        target =
+            (path.isEmpty ? "/" : path)
             + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
         isHead = request.httpMethod == "HEAD"
     }
@@ -161,7 +162,8 @@ enum SocketReader {
             guard let line = try connection.readLine() else {
                 throw .truncated(received: body.count, expected: nil, cause: "closed in chunks")
             }
-            let sizeText = String(decoding: line, as: UTF8.self)
+            let sizeText =
+                String(decoding: line, as: UTF8.self)
                 .split(separator: ";").first.map(String.init) ?? ""
             guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16) else {
                 throw .truncated(received: body.count, expected: nil, cause: "bad chunk size")

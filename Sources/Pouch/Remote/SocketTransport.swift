@@ -88,8 +88,10 @@ final class SocketTransport: RequestTransport {
         while true {
             let pooled = mayReuse ? takeIdle(target.origin) : nil
             do {
-                let connection = try pooled ?? SocketConnection.connect(
-                    host: target.host, port: target.port, timeout: timeout)
+                let connection =
+                    try pooled
+                    ?? SocketConnection.connect(
+                        host: target.host, port: target.port, timeout: timeout)
                 SocketConnection.setTimeout(connection.descriptor, timeout)
                 guard call.attach(connection.descriptor) else {
                     throw PouchError.cancelledRequest(line)

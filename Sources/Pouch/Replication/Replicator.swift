@@ -182,7 +182,9 @@ final class Replicator {
         try Task.checkCancellation()
         let progress = self.progress
         try await StageTimings.timing(&timings.checkpoints) {
-            try await retrier.run { try await self.checkpointer.write(seq: seq, progress: progress) }
+            try await retrier.run {
+                try await self.checkpointer.write(seq: seq, progress: progress)
+            }
         }
         checkpointedSeq = seq
     }

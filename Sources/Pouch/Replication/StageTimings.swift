@@ -38,7 +38,8 @@ struct StageTimings: Sendable {
     }
 
     private static func seconds(_ duration: Duration) -> String {
-        let milliseconds = duration.components.seconds * 1000
+        let milliseconds =
+            duration.components.seconds * 1000
             + duration.components.attoseconds / 1_000_000_000_000_000
         return "\(Double(milliseconds) / 1000)"
     }

@@ -38,7 +38,9 @@ public final class PouchServer: Sendable {
                     name: admin.name, password: admin.password,
                     iterations: configuration.passwordIterations))
         }
-        authenticator = Authenticator(users: users, sessionTimeout: configuration.sessionTimeout)
+        authenticator = Authenticator(
+            users: users, sessionTimeout: configuration.sessionTimeout,
+            secret: configuration.sessionSecret)
         uuid = randomHex(bytes: 16)
         couchRoutes = CouchEndpoints.router()
         let box = HandlerBox()
@@ -49,8 +51,15 @@ public final class PouchServer: Sendable {
     }
 
     /// A server over the SQLite files of `configuration.dataDirectory`.
+    /// Unless the configuration gives a `sessionSecret`, the key signing
+    /// session cookies is kept in the directory (`.session-secret`, mode
+    /// 0600), so cookies survive a restart as CouchDB's do.
     public convenience init(configuration: ServerConfiguration) throws {
         let provider = try DirectoryDatabaseProvider(directory: configuration.dataDirectory)
+        var configuration = configuration
+        if configuration.sessionSecret == nil {
+            configuration.sessionSecret = try SessionSecret.load(in: configuration.dataDirectory)
+        }
         self.init(configuration: configuration, provider: provider)
     }
 
@@ -96,7 +105,16 @@ public final class PouchServer: Sendable {
                 "an admin must be configured to listen on \(configuration.host)")
         }
         try http.start()
-        Self.logger.info("listening on \(configuration.host):\(http.port)")
+        Self.logger.info("listening on \(baseURL)")
+    }
+
+    /// `http://HOST:PORT` of the address listened on, an IPv6 address in
+    /// brackets (`http://[::1]:5984`, RFC 3986); meaningful after `start()`.
+    public var baseURL: String { Self.baseURL(host: configuration.host, port: http.port) }
+
+    static func baseURL(host: String, port: Int) -> String {
+        let bracketed = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        return "http://\(bracketed):\(port)"
     }
 
     /// Stops listening and closes every connection.

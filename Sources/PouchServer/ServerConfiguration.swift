@@ -31,6 +31,10 @@ public struct ServerConfiguration: Sendable {
     public var sessionTimeout: Int
     /// PBKDF2 iterations used to hash the admin's password.
     public var passwordIterations: Int
+    /// The key signing `AuthSession` cookies (CouchDB's `[chttpd_auth]
+    /// secret`). `nil`: a server over a data directory keeps one there,
+    /// others pick a random one per process.
+    public var sessionSecret: [UInt8]? = nil
 
     public init(
         dataDirectory: URL, host: String = "127.0.0.1", port: Int = 5984,

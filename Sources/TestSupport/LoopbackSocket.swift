@@ -101,6 +101,14 @@ public final class LoopbackSocket {
         }
     }
 
+    /// Whether bytes (or the end of the stream) arrive within
+    /// `milliseconds`; buffered bytes count.
+    public func waitReadable(milliseconds: Int32) -> Bool {
+        if !buffer.isEmpty { return true }
+        var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&entry, 1, milliseconds) > 0
+    }
+
     /// Reads the next chunk of a chunked body whose head was read with
     /// `readResponse(toHead: true)`; `nil` after the last chunk.
     public func readChunk() throws -> Data? {

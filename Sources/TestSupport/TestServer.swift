@@ -10,12 +10,15 @@ public final class TestServer: Sendable {
     /// The admin's name and password, when one is configured.
     public let admin: ServerConfiguration.Admin?
 
-    /// Starts a server; by default with the admin `admin:admin`.
+    /// Starts a server; by default with the admin `admin:admin` over a new
+    /// temporary directory.
     public static func start(
         admin: ServerConfiguration.Admin? = .init(name: "admin", password: "admin"),
-        users: [ServerUser] = [], limits: HTTPLimits = HTTPLimits()
+        users: [ServerUser] = [], limits: HTTPLimits = HTTPLimits(), directory: URL? = nil
     ) async throws -> TestServer {
-        let directory = FileManager.default.temporaryDirectory
+        let directory =
+            directory
+            ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("pouch-server-\(UUID().uuidString)")
         let configuration = ServerConfiguration(
             dataDirectory: directory, host: "127.0.0.1", port: 0, admin: admin, users: users,
@@ -52,6 +55,11 @@ public final class TestServer: Sendable {
     public func stop() {
         server.stop()
         try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Stops the server and keeps its data directory, for a restart.
+    public func stopKeepingData() {
+        server.stop()
     }
 
     /// Sends one request on a fresh connection and reads the answer, off

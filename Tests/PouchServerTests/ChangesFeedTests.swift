@@ -85,4 +85,59 @@ import Testing
         let ids = response["results"]?.arrayValue?.compactMap { $0["id"]?.stringValue }
         #expect(ids == ["a", "c"])
     }
+
+    /// CouchDB's `feed=eventsource`: `text/event-stream`, each change as
+    /// `data: CHANGE` then `id: SEQ` and an empty line; no `last_seq`.
+    @Test func eventSourceFeedWritesAnEventPerChange() async throws {
+        let server = try await TestServer.start()
+        defer { server.stop() }
+        _ = try await server.request("PUT", "/db")
+        _ = try await server.request("PUT", "/db/a", json: [:])
+        _ = try await server.request("PUT", "/db/b", json: [:])
+        let normal = try await server.request("GET", "/db/_changes?since=0").json
+        let response = try await server.request(
+            "GET", "/db/_changes?feed=eventsource&since=0&timeout=100")
+        #expect(response.status == 200)
+        #expect(response.headers["content-type"] == "text/event-stream")
+        #expect(response.headers["cache-control"] == "no-cache")
+        #expect(response.text.hasSuffix("\n\n"))
+        let events = response.text.components(separatedBy: "\n\n").filter { !$0.isEmpty }
+        let results = normal["results"]?.arrayValue ?? []
+        #expect(events.count == 2)
+        #expect(results.count == 2)
+        for (event, result) in zip(events, results) {
+            let lines = event.components(separatedBy: "\n")
+            #expect(lines.count == 2)
+            #expect(lines[0].hasPrefix("data: ") && lines[1].hasPrefix("id: "))
+            #expect(try JSON(parsing: String(lines[0].dropFirst(6))) == result)
+            #expect(try JSON(parsing: String(lines[1].dropFirst(4))) == result["seq"])
+        }
+    }
+
+    @Test func eventSourceHeartbeatIsAHeartbeatEvent() async throws {
+        let server = try await TestServer.start()
+        defer { server.stop() }
+        _ = try await server.request("PUT", "/db")
+        let port = server.port
+        let auth = server.adminAuthorization ?? ""
+        let heartbeat = try await onThread { () throws -> Data? in
+            let feed = try LoopbackSocket(port: port)
+            try feed.send(
+                "GET /db/_changes?feed=eventsource&heartbeat=50 HTTP/1.1\r\n"
+                    + "Authorization: \(auth)\r\n\r\n")
+            _ = try feed.readResponse(toHead: true)
+            return try feed.readChunk()
+        }
+        #expect(heartbeat == Data("event: heartbeat\ndata: \n\n".utf8))
+    }
+
+    @Test func unknownFeedNamesCouchDBsFeeds() async throws {
+        let server = try await TestServer.start()
+        defer { server.stop() }
+        _ = try await server.request("PUT", "/db")
+        let response = try await server.request("GET", "/db/_changes?feed=nope")
+        #expect(response.status == 400)
+        let reason = "Supported `feed` types: normal, continuous, live, longpoll, eventsource"
+        #expect(try response.json == ["error": "bad_request", "reason": .string(reason)])
+    }
 }

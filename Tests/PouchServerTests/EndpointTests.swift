@@ -97,9 +97,29 @@ import Testing
             #expect(try design.json["id"] == "_design/app")
             #expect(
                 try await server.request("GET", "/db/_design%2Fapp").json["_id"] == "_design/app")
-            let local = try await server.request("PUT", "/db/_local/x/y", json: ["n": 1])
+            let local = try await server.request("PUT", "/db/_local/x%2Fy", json: ["n": 1])
             #expect(try local.json == ["ok": true, "id": "_local/x/y", "rev": "0-1"])
-            #expect(try await server.request("GET", "/db/_local/x/y").json["n"] == 1)
+            #expect(try await server.request("GET", "/db/_local%2Fx%2Fy").json["n"] == 1)
+        }
+    }
+
+    /// CouchDB's chttpd_db: a path below `/db/_local/NAME` (an unencoded
+    /// slash) is an attachment, which local documents do not have.
+    @Test func localDocumentsRefuseAttachments() async throws {
+        try await Self.withServer { (server) async throws in
+            _ = try await server.request("PUT", "/db")
+            let refusal: JSON = [
+                "error": "bad_request", "reason": "_local documents do not accept attachments.",
+            ]
+            let put = try await server.request(
+                "PUT", "/db/_local/l/att.txt", raw: Array("hi".utf8),
+                headers: [("Content-Type", "text/plain")])
+            #expect(put.status == 400)
+            #expect(try put.json == refusal)
+            let get = try await server.request("GET", "/db/_local/l/att.txt")
+            #expect(get.status == 400)
+            #expect(try get.json == refusal)
+            #expect(try await server.request("GET", "/db/_local/l").status == 404)
         }
     }
 

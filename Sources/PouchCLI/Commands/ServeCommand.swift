@@ -32,7 +32,7 @@ struct ServeCommand: Command {
         let signals = CancelOnInterrupt { server.stop() }
         defer { signals.cancel() }
         try await server.start()
-        terminal.print("listening on http://\(configuration.host):\(server.port)")
+        terminal.print("listening on \(server.baseURL)")
         await server.waitUntilStopped()
     }
 

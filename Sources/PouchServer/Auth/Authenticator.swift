@@ -24,13 +24,15 @@ final class Authenticator: Sendable {
     /// sending basic credentials on every request pays PBKDF2 once.
     private let verifiedBasic = Mutex<Set<[UInt8]>>([])
 
-    init(users: [ServerUser], sessionTimeout: Int) {
+    /// `secret` signs session cookies; `nil` picks a random one, valid
+    /// for this process only.
+    init(users: [ServerUser], sessionTimeout: Int, secret: [UInt8]? = nil) {
         var table: [String: ServerUser] = [:]
         for user in users { table[user.name] = user }
         self.users = table
         self.sessionTimeout = sessionTimeout
         var generator = SystemRandomNumberGenerator()
-        secret = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        self.secret = secret ?? (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
     }
 
     /// Whether any user is configured; without one every request is an

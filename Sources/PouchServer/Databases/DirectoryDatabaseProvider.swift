@@ -4,11 +4,17 @@ import Synchronization
 
 /// Serves every database in a directory, one SQLite file each, as CouchDB
 /// serves the files of its data directory. A database named `a/b` is the
-/// file `a%2Fb.sqlite`; its `_security` object sits beside it in
-/// `a%2Fb.security.json`. Opened databases stay open until deleted.
+/// file `a.b.sqlite` (`a%2Fb.sqlite` as earlier versions named it is still
+/// served); its `_security` object sits beside it in `a.b.security.json`.
+/// Opened databases stay open until deleted.
 public final class DirectoryDatabaseProvider: DatabaseProvider {
     public let directory: URL
     private let open = Mutex<[String: Database]>([:])
+
+    /// The suffixes of the files a database may have.
+    private static let fileSuffixes = [
+        ".sqlite", ".sqlite-wal", ".sqlite-shm", ".sqlite-journal", ".security.json",
+    ]
 
     /// Serves `directory`, creating it when missing.
     public init(directory: URL) throws {
@@ -25,66 +31,111 @@ public final class DirectoryDatabaseProvider: DatabaseProvider {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         let names = files.compactMap { file -> String? in
             guard file.hasSuffix(".sqlite") else { return nil }
-            let name = String(file.dropLast(".sqlite".count))
-                .replacingOccurrences(of: "%2F", with: "/")
-            return DatabaseName.isLegal(name) ? name : nil
+            return DatabaseName.name(ofFileStem: String(file.dropLast(".sqlite".count)))
         }
-        return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return Set(names).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
+    /// The database `name`, opened on first use. A file that is not a
+    /// database SQLite can open answers 500 `storage_error` naming it; it
+    /// can still be deleted.
     public func database(named name: String) async throws -> (any ServedDatabase)? {
         try open.withLock { open -> Database? in
             if let database = open[name] { return database }
-            guard FileManager.default.fileExists(atPath: path(name, ".sqlite")) else { return nil }
-            let database = try Database(path: path(name, ".sqlite"))
-            open[name] = database
-            return database
+            guard let stem = existingStem(name) else { return nil }
+            do {
+                let database = try Database(path: path(stem, ".sqlite"))
+                open[name] = database
+                return database
+            } catch {
+                throw PouchError.storage(
+                    "the file of database '\(name)' cannot be opened as a database",
+                    cause: (error as? PouchError)?.reason ?? "\(error)")
+            }
         }
     }
 
+    /// Creates the database `name`; when that fails, every file it made is
+    /// removed, so no half-made database is left behind.
     public func createDatabase(named name: String) async throws -> any ServedDatabase {
+        let stem = DatabaseName.fileStem(name)
         let database = try open.withLock { open -> Database in
-            guard open[name] == nil, !FileManager.default.fileExists(atPath: path(name, ".sqlite"))
-            else { throw PouchError.fileExists() }
-            let database = try Database(path: path(name, ".sqlite"))
-            open[name] = database
-            return database
+            guard open[name] == nil, existingStem(name) == nil else {
+                throw PouchError.fileExists()
+            }
+            let strays = Self.fileSuffixes.filter {
+                FileManager.default.fileExists(atPath: path(stem, $0))
+            }
+            do {
+                let database = try Database(path: path(stem, ".sqlite"))
+                try writeSecurity(SecurityObject.defaultForNewDatabase.json, stem)
+                open[name] = database
+                return database
+            } catch {
+                removeFiles(stem, keeping: strays)
+                throw error
+            }
         }
-        try writeSecurity(SecurityObject.defaultForNewDatabase.json, name)
         return database
     }
 
+    /// Deletes the database `name` and its files, even when its file
+    /// cannot be opened, as CouchDB deletes a database's file.
     public func deleteDatabase(named name: String) async throws {
-        guard let database = try await database(named: name) else {
+        let (database, stem) = open.withLock { open -> (Database?, String?) in
+            (open.removeValue(forKey: name), existingStem(name))
+        }
+        guard database != nil || stem != nil else {
             throw PouchError.notFound("Database does not exist.")
         }
-        _ = open.withLock { $0.removeValue(forKey: name) }
-        try await database.destroy()
-        try? FileManager.default.removeItem(atPath: path(name, ".security.json"))
+        try? await database?.destroy()
+        if let stem { removeFiles(stem) }
     }
 
     public func security(ofDatabase name: String) async throws -> JSON {
-        guard let data = FileManager.default.contents(atPath: path(name, ".security.json")) else {
+        let stem = existingStem(name) ?? DatabaseName.fileStem(name)
+        guard let data = FileManager.default.contents(atPath: path(stem, ".security.json")) else {
             return SecurityObject.defaultForNewDatabase.json
         }
         return try JSON(parsing: data)
     }
 
     public func setSecurity(_ security: JSON, ofDatabase name: String) async throws {
-        try writeSecurity(security, name)
+        try writeSecurity(security, existingStem(name) ?? DatabaseName.fileStem(name))
     }
 
-    private func writeSecurity(_ security: JSON, _ name: String) throws {
-        let url = URL(fileURLWithPath: path(name, ".security.json"))
-        do {
-            try Data(security.serializedBytes()).write(to: url, options: .atomic)
-        } catch {
-            throw PouchError.storage("cannot write \(url.path)", cause: "\(error)")
+    /// The stem of the database's existing file, in today's naming or the
+    /// earlier one; `nil` when it has no file.
+    private func existingStem(_ name: String) -> String? {
+        let stems = [DatabaseName.fileStem(name), DatabaseName.legacyFileStem(name)]
+        return stems.first { FileManager.default.fileExists(atPath: path($0, ".sqlite")) }
+    }
+
+    /// Removes the database's files, but for those whose suffix is in
+    /// `keeping` (files that were there before a failed create).
+    private func removeFiles(_ stem: String, keeping: [String] = []) {
+        for suffix in Self.fileSuffixes where !keeping.contains(suffix) {
+            try? FileManager.default.removeItem(atPath: path(stem, suffix))
         }
     }
 
-    private func path(_ name: String, _ suffix: String) -> String {
-        let file = name.replacingOccurrences(of: "/", with: "%2F") + suffix
-        return directory.appendingPathComponent(file).path
+    /// Writes the `_security` file through a short temporary name, then
+    /// renames it over the old one, so a long file name still fits.
+    private func writeSecurity(_ security: JSON, _ stem: String) throws {
+        let target = path(stem, ".security.json")
+        let temporary = directory.appendingPathComponent(".security-\(UUID().uuidString)").path
+        do {
+            try Data(security.serializedBytes()).write(to: URL(fileURLWithPath: temporary))
+            guard rename(temporary, target) == 0 else {
+                throw PouchError.storage(String(cString: strerror(errno)))
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw PouchError.storage("cannot write \(target)", cause: "\(error)")
+        }
+    }
+
+    private func path(_ stem: String, _ suffix: String) -> String {
+        directory.appendingPathComponent(stem + suffix).path
     }
 }

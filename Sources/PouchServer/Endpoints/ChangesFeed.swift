@@ -40,9 +40,21 @@ struct ChangesFeed: Sendable {
         try writer.write(bytes)
     }
 
-    /// Writes changes as lines until the limit, the timeout (without a
-    /// heartbeat) or the client leaves; then the `last_seq` line.
-    func continuous(_ writer: any ResponseBodyWriter) async throws {
+    /// How a live feed writes changes, heartbeats and its end.
+    enum Framing: Sendable {
+        /// `feed=continuous`: one JSON line per change, a newline as
+        /// heartbeat, a final `{"last_seq", "pending"}` line.
+        case lines
+        /// `feed=eventsource` (Server-Sent Events), as CouchDB writes it:
+        /// `data: CHANGE` and `id: SEQ` per change, `event: heartbeat` with
+        /// empty data as heartbeat, nothing at the end.
+        case eventSource
+    }
+
+    /// Writes changes as they come until the limit, the timeout (without a
+    /// heartbeat) or the client leaves; then, for `lines`, the `last_seq`
+    /// line.
+    func continuous(_ writer: any ResponseBodyWriter, framing: Framing = .lines) async throws {
         var options = try await startingOptions()
         var remaining = options.limit
         var lastSeq: JSON = .null
@@ -51,17 +63,32 @@ struct ChangesFeed: Sendable {
             let seen = try await database.info().updateSeq
             options.limit = remaining
             let batch = try await database.changes(options)
-            for change in batch.results { try writeLine(change.json, to: writer) }
+            for change in batch.results { try write(change.json, framing, to: writer) }
             lastSeq = batch.lastSeq
             options.since = .sequence(batch.lastSeq)
             remaining = remaining.map { $0 - batch.results.count }
             if !batch.results.isEmpty { continue }
             if try await waitForChange(after: seen, until: deadline) { continue }
             guard heartbeat != nil else { break }
-            try writer.write([0x0A])
+            try writer.write(
+                framing == .lines ? [0x0A] : Array("event: heartbeat\ndata: \n\n".utf8))
             deadline = ContinuousClock.now + .milliseconds(heartbeat ?? timeout)
         }
-        try writeLine(["last_seq": lastSeq, "pending": 0], to: writer)
+        if framing == .lines { try writeLine(["last_seq": lastSeq, "pending": 0], to: writer) }
+    }
+
+    private func write(
+        _ change: JSON, _ framing: Framing, to writer: any ResponseBodyWriter
+    ) throws {
+        switch framing {
+        case .lines:
+            try writeLine(change, to: writer)
+        case .eventSource:
+            let seq = change["seq"] ?? .null
+            var bytes = Array("data: ".utf8) + change.serializedBytes()
+            bytes += Array("\nid: ".utf8) + seq.serializedBytes() + Array("\n\n".utf8)
+            try writer.write(bytes)
+        }
     }
 
     /// The options with `since=now` replaced by the current sequence, so a

@@ -7,7 +7,7 @@ extension CouchEndpoints {
         router.add("POST", "/{db}/_changes") { try await changes($0) }
     }
 
-    /// `GET|POST /db/_changes` with `feed=normal|longpoll|continuous`.
+    /// `GET|POST /db/_changes` with `feed=normal|longpoll|continuous|live|eventsource`.
     static func changes(_ request: ServerRequest) async throws -> HTTPResponse {
         let database = try await request.database()
         let query = request.query
@@ -23,10 +23,16 @@ extension CouchEndpoints {
             return feed.heartbeat == nil
                 ? .json(try await feed.longPoll().json)
                 : .stream { writer in try await feed.longPoll(writer) }
-        case "continuous":
+        case "continuous", "live":
             return .stream { writer in try await feed.continuous(writer) }
+        case "eventsource":
+            let headers = HTTPHeaders([("Cache-Control", "no-cache")])
+            return .stream(contentType: "text/event-stream", headers: headers) { writer in
+                try await feed.continuous(writer, framing: .eventSource)
+            }
         default:
-            throw PouchError.badRequest("Supported `feed` types: normal, continuous, longpoll")
+            throw PouchError.badRequest(
+                "Supported `feed` types: normal, continuous, live, longpoll, eventsource")
         }
     }
 

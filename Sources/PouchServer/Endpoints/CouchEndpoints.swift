@@ -17,7 +17,7 @@ enum CouchEndpoints {
     }
 
     static func addDocumentRoutes(to router: inout Router) {
-        let paths = ["/{db}/_design/{ddoc}", "/{db}/_local/{local*}", "/{db}/{doc}"]
+        let paths = ["/{db}/_design/{ddoc}", "/{db}/_local/{local}", "/{db}/{doc}"]
         for path in paths {
             router.add("GET", path, allowed: "DELETE,GET,HEAD,PUT") {
                 try await getDocument($0)
@@ -26,6 +26,8 @@ enum CouchEndpoints {
             router.add("DELETE", path) { try await deleteDocument($0) }
             if path == paths[0] {
                 addAttachmentRoutes(to: &router, path: "/{db}/_design/{ddoc}/{attachment*}")
+            } else if path == paths[1] {
+                addLocalAttachmentRefusal(to: &router)
             }
         }
         addAttachmentRoutes(to: &router, path: "/{db}/{doc}/{attachment*}")
@@ -44,6 +46,16 @@ enum CouchEndpoints {
                         "design document functions (\(kind)) are not supported by this server",
                         status: 501)
                 }
+            }
+        }
+    }
+
+    /// CouchDB's 400 for any path below a `_local` document (`/db/_local/a/b`
+    /// with an unencoded slash): local documents have no attachments.
+    private static func addLocalAttachmentRefusal(to router: inout Router) {
+        for method in ["GET", "PUT", "DELETE", "POST", "COPY"] {
+            router.add(method, "/{db}/_local/{local}/{rest*}") { _ in
+                throw PouchError.badRequest("_local documents do not accept attachments.")
             }
         }
     }
@@ -85,7 +97,8 @@ extension ServerRequest {
     /// and `user` may use it as `access` asks, with CouchDB's answers:
     /// 404 `Database does not exist.`, 401 for an anonymous user, 403 for
     /// one who is known but not a member (or admin). The server's database
-    /// view, if any, then decides what the request sees.
+    /// view, if any, then decides what the request sees. Last, the `POST`
+    /// endpoints CouchDB checks answer 415 without a JSON content type.
     public func database(_ access: Access = .member) async throws -> any ServedDatabase {
         let name = try databaseName
         guard let database = try await server.provider.database(named: name) else {
@@ -103,7 +116,11 @@ extension ServerRequest {
                 "You are not a db or server admin.",
                 forbidden: "You are not a db or server admin.")
         default:
-            return try await server.view(database, for: self)
+            let view = try await server.view(database, for: self)
+            if JSONContentType.isChecked(method: method, segments: pathSegments) {
+                try JSONContentType.validate(http.headers)
+            }
+            return view
         }
     }
 

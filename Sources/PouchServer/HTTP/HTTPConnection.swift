@@ -9,8 +9,10 @@ struct HTTPConnection {
     let fd: Int32
     let server: HTTPServer
 
-    private var timeoutMilliseconds: Int32 {
-        let (seconds, attoseconds) = server.limits.idleTimeout.components
+    private var timeoutMilliseconds: Int32 { Self.milliseconds(server.limits.idleTimeout) }
+
+    static func milliseconds(_ duration: Duration) -> Int32 {
+        let (seconds, attoseconds) = duration.components
         let total = seconds * 1000 + attoseconds / 1_000_000_000_000_000
         return Int32(clamping: max(total, 1))
     }
@@ -21,10 +23,13 @@ struct HTTPConnection {
         defer { server.unregister(fd) }
         var parser = HTTPRequestParser(limits: server.limits)
         var scratch = [UInt8](repeating: 0, count: 64 * 1024)
+        // The first request's head is due `headTimeout` after the opening.
+        var headStart: ContinuousClock.Instant? = .now
         while !server.isStopping {
             do {
-                guard let request = try nextRequest(&parser, &scratch) else { return }
+                guard let request = try nextRequest(&parser, &scratch, &headStart) else { return }
                 guard respond(to: request) else { return }
+                headStart = nil
             } catch {
                 if let error = error as? HTTPParseError { refuse(error.error) }
                 return
@@ -35,7 +40,8 @@ struct HTTPConnection {
     /// The next request; `nil` when the client closed or went quiet between
     /// requests. Throws a parse error, or a timeout in mid-request.
     private func nextRequest(
-        _ parser: inout HTTPRequestParser, _ scratch: inout [UInt8]
+        _ parser: inout HTTPRequestParser, _ scratch: inout [UInt8],
+        _ headStart: inout ContinuousClock.Instant?
     ) throws -> HTTPRequest? {
         var sentContinue = false
         while true {
@@ -44,15 +50,40 @@ struct HTTPConnection {
                 sentContinue = true
                 try write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
             }
-            guard Socket.waitReadable(fd, milliseconds: timeoutMilliseconds) else {
-                if parser.isIdle { return nil }
-                throw HTTPParseError(
-                    error: PouchError(.timeout, "request not received in time", status: 408))
-            }
+            if headStart == nil && !parser.isIdle { headStart = .now }
+            guard try waitForBytes(parser, headStart) else { return nil }
             let count = Socket.read(fd, into: &scratch)
             guard count > 0 else { return nil }
             parser.append(scratch[0..<count])
         }
+    }
+
+    /// Waits until bytes arrive: true when they do, false when the client
+    /// stayed silent between requests; throws 408 when a request was
+    /// begun but its head (or its body) is overdue.
+    ///
+    /// Limitation: a body has no overall deadline, only `idleTimeout`
+    /// between reads, so a client trickling its body keeps its connection
+    /// until the body is complete or over `maxBodyBytes`.
+    private func waitForBytes(
+        _ parser: HTTPRequestParser, _ headStart: ContinuousClock.Instant?
+    ) throws -> Bool {
+        var wait = timeoutMilliseconds
+        if parser.isReadingHead, let headStart {
+            let remaining = headStart + server.limits.headTimeout - .now
+            guard remaining > .zero else { return try overdue(parser) }
+            wait = min(wait, Self.milliseconds(remaining))
+        }
+        server.setIdle(fd, parser.isIdle)
+        defer { server.setIdle(fd, false) }
+        guard Socket.waitReadable(fd, milliseconds: wait) else { return try overdue(parser) }
+        return true
+    }
+
+    private func overdue(_ parser: HTTPRequestParser) throws -> Bool {
+        if parser.isIdle { return false }
+        throw HTTPParseError(
+            error: PouchError(.timeout, "request not received in time", status: 408))
     }
 
     /// Answers a request; false when the connection must close afterwards.

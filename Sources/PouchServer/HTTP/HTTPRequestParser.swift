@@ -39,6 +39,12 @@ struct HTTPRequestParser {
         return false
     }
 
+    /// Whether the head of a request is being read (or awaited).
+    var isReadingHead: Bool {
+        if case .head = state { return true }
+        return false
+    }
+
     /// Adds received bytes.
     mutating func append<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         if position > 0 && position >= buffer.count / 2 {
@@ -71,33 +77,57 @@ struct HTTPRequestParser {
 
     private mutating func parseHead() throws(HTTPParseError) -> Bool {
         skipLeadingEmptyLines()
-        guard let end = find(crlfcrlf, from: position) else {
+        guard let (lines, end) = headLines() else {
             if available > limits.maxHeaderBytes { throw .headerTooLarge }
             return false
         }
         if end - position > limits.maxHeaderBytes { throw .headerTooLarge }
-        let text = buffer[position..<end]
-        position = end + 4
-        var request = try Self.parseHeadText(text)
+        position = end
+        var request = try Self.parseHead(lines)
         try startBody(of: &request)
         return true
     }
 
+    /// Skips the empty lines a client may send before a request line
+    /// (RFC 9112 section 2.2).
     private mutating func skipLeadingEmptyLines() {
-        while available >= 2, buffer[position] == 0x0D, buffer[position + 1] == 0x0A {
-            position += 2
+        while available >= 1 {
+            if buffer[position] == lf {
+                position += 1
+            } else if available >= 2, buffer[position] == cr, buffer[position + 1] == lf {
+                position += 2
+            } else {
+                return
+            }
         }
     }
 
-    /// Reads the request line and header fields of a head (without its
-    /// final empty line).
-    static func parseHeadText(_ text: ArraySlice<UInt8>) throws(HTTPParseError) -> HTTPRequest {
-        var lines = split(text, on: crlf)
-        guard !lines.isEmpty else { throw .malformed("empty request") }
-        let requestLine = lines.removeFirst()
+    /// The lines of a complete head, without their line ends, and where
+    /// the bytes after its empty line start; `nil` while incomplete. A line
+    /// ends with CRLF or, as RFC 9112 section 2.2 lets a recipient accept,
+    /// a bare LF.
+    private func headLines() -> ([ArraySlice<UInt8>], Int)? {
+        var lines: [ArraySlice<UInt8>] = []
+        var start = position
+        while let newline = buffer[start...].firstIndex(of: lf) {
+            let line = Self.dropCR(buffer[start..<newline])
+            if line.isEmpty { return (lines, newline + 1) }
+            lines.append(line)
+            start = newline + 1
+        }
+        return nil
+    }
+
+    private static func dropCR(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        line.last == cr ? line.dropLast() : line
+    }
+
+    /// Reads the request line and header fields of a head.
+    static func parseHead(_ lines: [ArraySlice<UInt8>]) throws(HTTPParseError) -> HTTPRequest {
+        guard let requestLine = lines.first else { throw .malformed("empty request") }
         let (method, target, minor) = try parseRequestLine(requestLine)
         var headers = HTTPHeaders()
-        for line in lines {
+        for line in lines.dropFirst() {
             let (name, value) = try parseField(line)
             headers.add(name, value)
         }
@@ -150,11 +180,7 @@ struct HTTPRequestParser {
         body = Data()
         if !encoding.isEmpty {
             guard lengths.isEmpty else { throw .malformed("both length and chunked") }
-            let last = encoding.joined(separator: ",").split(separator: ",").last
-            let coding = last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-            guard coding.caseInsensitiveEquals("chunked") else {
-                throw .notImplemented("unsupported transfer encoding")
-            }
+            try Self.checkTransferCodings(encoding)
             state = .chunkSize
         } else if let length = try Self.contentLength(lengths) {
             if length > limits.maxBodyBytes { throw .bodyTooLarge }
@@ -167,6 +193,18 @@ struct HTTPRequestParser {
         }
         awaitsContinue = (request.headers["Expect"] ?? "").caseInsensitiveEquals("100-continue")
         head = request
+    }
+
+    /// Accepts `Transfer-Encoding: chunked` alone: any other coding (such
+    /// as `gzip, chunked`) is 501, as RFC 9112 section 6.1 advises for a
+    /// coding the server does not implement; `chunked` twice is 400.
+    private static func checkTransferCodings(_ values: [String]) throws(HTTPParseError) {
+        let codings = values.flatMap { $0.split(separator: ",") }
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard codings.allSatisfy({ $0.caseInsensitiveEquals("chunked") }) else {
+            throw .notImplemented("unsupported transfer encoding")
+        }
+        guard codings.count == 1 else { throw .malformed("chunked applied more than once") }
     }
 
     private static func contentLength(_ values: [String]) throws(HTTPParseError) -> Int? {
@@ -192,16 +230,16 @@ struct HTTPRequestParser {
     }
 
     private mutating func parseChunkSize() throws(HTTPParseError) -> Bool {
-        guard let end = find(crlf, from: position) else {
+        guard let newline = buffer[position...].firstIndex(of: lf) else {
             if available > 1024 { throw .malformed("chunk size line too long") }
             return false
         }
-        let line = buffer[position..<end]
+        let line = Self.dropCR(buffer[position..<newline])
         let digits = line.prefix { $0 != 0x3B && $0 != 0x20 && $0 != 0x09 }
         guard !digits.isEmpty, digits.count <= 15,
             let size = Int(String(decoding: digits, as: UTF8.self), radix: 16)
         else { throw .malformed("invalid chunk size") }
-        position = end + 2
+        position = newline + 1
         if body.count + size > limits.maxBodyBytes { throw .bodyTooLarge }
         state = size == 0 ? .trailers(bytes: 0) : .chunkData(remaining: size)
         return true
@@ -216,22 +254,27 @@ struct HTTPRequestParser {
     }
 
     private mutating func parseChunkEnd() throws(HTTPParseError) -> Bool {
-        guard available >= 2 else { return false }
-        guard buffer[position] == 0x0D, buffer[position + 1] == 0x0A else {
-            throw .malformed("chunk not followed by CRLF")
+        guard available >= 1 else { return false }
+        if buffer[position] == lf {
+            position += 1
+        } else {
+            guard available >= 2 else { return false }
+            guard buffer[position] == cr, buffer[position + 1] == lf else {
+                throw .malformed("chunk not followed by CRLF")
+            }
+            position += 2
         }
-        position += 2
         state = .chunkSize
         return true
     }
 
     private mutating func parseTrailer(_ bytes: Int) throws(HTTPParseError) -> Bool {
-        guard let end = find(crlf, from: position) else {
+        guard let newline = buffer[position...].firstIndex(of: lf) else {
             if bytes + available > limits.maxHeaderBytes { throw .headerTooLarge }
             return false
         }
-        let length = end - position
-        position = end + 2
+        let length = Self.dropCR(buffer[position..<newline]).count
+        position = newline + 1
         if length == 0 {
             state = .fixedBody(remaining: 0)
         } else {
@@ -259,42 +302,6 @@ struct HTTPRequestParser {
         position += count
     }
 
-    private func find(_ pattern: [UInt8], from start: Int) -> Int? {
-        guard buffer.count - start >= pattern.count else { return nil }
-        var index = start
-        let last = buffer.count - pattern.count
-        while index <= last {
-            if buffer[index] == pattern[0]
-                && buffer[index..<(index + pattern.count)].elementsEqual(pattern)
-            {
-                return index
-            }
-            index += 1
-        }
-        return nil
-    }
-
-    private static func split(
-        _ text: ArraySlice<UInt8>, on separator: [UInt8]
-    )
-        -> [ArraySlice<UInt8>]
-    {
-        var parts: [ArraySlice<UInt8>] = []
-        var start = text.startIndex
-        var index = text.startIndex
-        while index + separator.count <= text.endIndex {
-            if text[index..<(index + separator.count)].elementsEqual(separator) {
-                parts.append(text[start..<index])
-                index += separator.count
-                start = index
-            } else {
-                index += 1
-            }
-        }
-        parts.append(text[start..<text.endIndex])
-        return parts
-    }
-
     private static func isTokenByte(_ byte: UInt8) -> Bool {
         switch byte {
         case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
@@ -303,5 +310,5 @@ struct HTTPRequestParser {
     }
 }
 
-private let crlf: [UInt8] = [0x0D, 0x0A]
-private let crlfcrlf: [UInt8] = [0x0D, 0x0A, 0x0D, 0x0A]
+private let cr: UInt8 = 0x0D
+private let lf: UInt8 = 0x0A

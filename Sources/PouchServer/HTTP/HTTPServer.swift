@@ -10,7 +10,10 @@ import Synchronization
 /// Connections are kept alive between requests, request bodies may be sent
 /// with a length or chunked, answers may stream in chunks. A malformed
 /// request is answered 400 and its connection closed; a silent client is
-/// dropped after `limits.idleTimeout`; other connections carry on.
+/// dropped after `limits.idleTimeout`, one slow to send its head after
+/// `limits.headTimeout`; other connections carry on. The accept loop never
+/// waits for a free slot: at `limits.maxConnections` it closes the idlest
+/// connection, or answers the new one 503.
 package final class HTTPServer: Sendable {
     /// Answers one request.
     package typealias Handler = @Sendable (HTTPRequest) async -> HTTPResponse
@@ -21,6 +24,16 @@ package final class HTTPServer: Sendable {
         var isStopping = false
         var isStarted = false
         var connections: [Int32: Task<Void, Never>?] = [:]
+        /// The connections waiting for a next request with nothing of it
+        /// received, and since when.
+        var idleSince: [Int32: ContinuousClock.Instant] = [:]
+    }
+
+    /// What becomes of a newly accepted connection.
+    private enum Admission {
+        case admitted
+        case busy
+        case stopping
     }
 
     let host: String
@@ -41,6 +54,11 @@ package final class HTTPServer: Sendable {
     package var port: Int { state.withLock { $0.port } }
 
     var isStopping: Bool { state.withLock { $0.isStopping } }
+
+    /// How many connections are open, and how many of them idle.
+    var connectionCounts: (open: Int, idle: Int) {
+        state.withLock { ($0.connections.count, $0.idleSince.count) }
+    }
 
     /// Binds and starts accepting connections.
     package func start() throws {
@@ -90,26 +108,66 @@ package final class HTTPServer: Sendable {
         while !isStopping {
             guard Socket.waitReadable(listener, milliseconds: 250) else { continue }
             if isStopping { return }
-            if state.withLock({ $0.connections.count >= limits.maxConnections }) {
-                usleep(10000)
-                continue
-            }
             guard let fd = Socket.accept(listener) else { continue }
-            guard register(fd) else {
+            switch admit(fd) {
+            case .stopping:
                 Socket.close(fd)
                 return
-            }
-            Thread.detachNewThread { [self] in
-                HTTPConnection(fd: fd, server: self).run()
+            case .busy:
+                Logger("server").info("refused a connection: \(limits.maxConnections) open")
+                Socket.sendOnce(fd, Self.busyAnswer)
+                Socket.close(fd)
+            case .admitted:
+                Thread.detachNewThread { [self] in
+                    HTTPConnection(fd: fd, server: self).run()
+                }
             }
         }
     }
 
-    private func register(_ fd: Int32) -> Bool {
+    /// Registers `fd`; at the connection limit, first closes the connection
+    /// idle the longest, or answers `.busy` when none is idle.
+    private func admit(_ fd: Int32) -> Admission {
         state.withLock { state in
-            guard !state.isStopping else { return false }
+            guard !state.isStopping else { return .stopping }
+            if state.connections.count >= limits.maxConnections {
+                guard let idlest = state.idleSince.min(by: { $0.value < $1.value })?.key else {
+                    return .busy
+                }
+                // Still registered, so not closed yet: shutting it down
+                // wakes its thread, which unregisters and closes it.
+                state.idleSince[idlest] = nil
+                Socket.shutdownBoth(idlest)
+            }
             state.connections[fd] = .some(nil)
-            return true
+            // Nothing received yet: idle until its thread reads bytes.
+            state.idleSince[fd] = .now
+            return .admitted
+        }
+    }
+
+    /// The answer to a connection over the limit when no connection is idle.
+    private static let busyAnswer: [UInt8] = {
+        let body =
+            #"{"error":"service_unavailable","reason":"The server is serving as many "#
+            + #"connections as it can; try again later."}"# + "\n"
+        let head =
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+            + "Retry-After: 1\r\nConnection: close\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
+        return Array((head + body).utf8)
+    }()
+
+    /// Marks a connection as waiting for a request with nothing of it
+    /// received (`true`), or as busy, so the accept loop may close it
+    /// to make room.
+    func setIdle(_ fd: Int32, _ idle: Bool) {
+        state.withLock { state in
+            guard state.connections[fd] != nil else { return }
+            if !idle {
+                state.idleSince[fd] = nil
+            } else if state.idleSince[fd] == nil {
+                state.idleSince[fd] = .now
+            }
         }
     }
 
@@ -124,7 +182,10 @@ package final class HTTPServer: Sendable {
 
     /// Forgets a finished connection and closes its socket.
     func unregister(_ fd: Int32) {
-        state.withLock { _ = $0.connections.removeValue(forKey: fd) }
+        state.withLock { state in
+            state.connections[fd] = nil
+            state.idleSince[fd] = nil
+        }
         Socket.close(fd)
     }
 }

@@ -119,6 +119,14 @@ enum Socket {
         }
     }
 
+    /// Sends what the socket takes at once, without waiting; for a short
+    /// answer before closing.
+    static func sendOnce(_ fd: Int32, _ bytes: [UInt8]) {
+        _ = bytes.withUnsafeBytes {
+            send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
+        }
+    }
+
     private static func waitWritable(_ fd: Int32, _ milliseconds: Int32) throws {
         var entry = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
         let result = poll(&entry, 1, milliseconds)

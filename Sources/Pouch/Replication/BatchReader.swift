@@ -118,9 +118,8 @@ struct BatchReader: Sendable {
     private func fetch(
         _ requests: [BulkGetRequest], into fetched: inout FetchedBatch
     ) async throws {
-        let options = BulkGetOptions(revs: true, attachments: true)
         let results = try await StageTimings.timing(&fetched.timings.bulkGet) {
-            try await retrier.run { try await source.bulkGet(requests, options: options) }
+            try await bulkGet(requests)
         }
         fetched.docs.reserveCapacity(requests.count)
         for result in results {
@@ -134,6 +133,27 @@ struct BatchReader: Sendable {
                 }
             }
         }
+    }
+}
+
+extension BatchReader {
+    /// A bulk get this large is asked as two requests at once, so the
+    /// source serves them on two connections (two server threads) and the
+    /// two answers are decoded in parallel.
+    static let splitBulkGetAt = 256
+
+    /// `requests` answered in order, in two concurrent halves when large.
+    fileprivate func bulkGet(_ requests: [BulkGetRequest]) async throws -> [BulkGetResult] {
+        let options = BulkGetOptions(revs: true, attachments: true)
+        let (source, retrier) = (self.source, self.retrier)
+        guard requests.count >= Self.splitBulkGetAt else {
+            return try await retrier.run { try await source.bulkGet(requests, options: options) }
+        }
+        let middle = requests.count / 2
+        let (front, back) = (Array(requests[..<middle]), Array(requests[middle...]))
+        async let first = retrier.run { try await source.bulkGet(front, options: options) }
+        let second = try await retrier.run { try await source.bulkGet(back, options: options) }
+        return try await first + second
     }
 }
 

@@ -131,47 +131,12 @@ final class Replicator {
         progress.docsRead += fetched.docs.count
         progress.docWriteFailures += fetched.readFailures
         try Task.checkCancellation()
-        try await StageTimings.timing(&timings.bulkDocs) { try await store(fetched.docs[...]) }
-    }
-
-    /// Writes `docs` with `new_edits=false`; a 413 splits them in halves
-    /// until they fit, and a single document still too large is a failure.
-    private func store(_ docs: ArraySlice<JSON>) async throws {
-        guard !docs.isEmpty else { return }
-        do {
-            let batch = Array(docs)
-            let results = try await retrier.run {
-                try await self.target.bulkDocs(batch, newEdits: false)
-            }
-            record(results, sent: docs.count)
-        } catch let error as PouchError where error.status == 413 {
-            guard docs.count > 1 else {
-                let id = docs.first?["_id"]?.stringValue ?? ""
-                Logger.replication.warning("document \(id) too large for the target")
-                progress.docWriteFailures += 1
-                return
-            }
-            let middle = docs.startIndex + docs.count / 2
-            try await store(docs[..<middle])
-            try await store(docs[middle...])
+        let writer = BatchWriter(target: target, retrier: retrier, emit: emit)
+        let outcome = try await StageTimings.timing(&timings.bulkDocs) {
+            try await writer.store(fetched.docs)
         }
-    }
-
-    /// Counts what `bulkDocs` stored; a document refused as `unauthorized`
-    /// or `forbidden` is reported as `denied`.
-    private func record(_ results: [BulkDocsResult], sent: Int) {
-        var failures = 0
-        for result in results {
-            guard let error = result.error else { continue }
-            failures += 1
-            if error.code == .forbidden || error.code == .unauthorized {
-                emit(.denied(id: result.id, error: error))
-            } else {
-                Logger.replication.warning("target refused \(result.id): \(error)")
-            }
-        }
-        progress.docWriteFailures += failures
-        progress.docsWritten += sent - failures
+        progress.docsWritten += outcome.written
+        progress.docWriteFailures += outcome.failures
     }
 
     // MARK: Checkpoint

@@ -4,6 +4,9 @@ struct OptionSpec: Sendable {
     /// The placeholder shown in help for an option's value; `nil` for a flag.
     var valueName: String?
     var help: String
+    /// Whether the command cannot run without it; shown without brackets
+    /// in the usage line.
+    var isRequired = false
 
     static func flag(_ name: String, _ help: String) -> OptionSpec {
         OptionSpec(name: name, valueName: nil, help: help)
@@ -11,6 +14,10 @@ struct OptionSpec: Sendable {
 
     static func value(_ name: String, _ valueName: String, _ help: String) -> OptionSpec {
         OptionSpec(name: name, valueName: valueName, help: help)
+    }
+
+    static func required(_ name: String, _ valueName: String, _ help: String) -> OptionSpec {
+        OptionSpec(name: name, valueName: valueName, help: help, isRequired: true)
     }
 }
 
@@ -38,7 +45,7 @@ struct CommandSpec: Sendable {
         }
         for option in options {
             let text = option.valueName.map { "--\(option.name) \($0)" } ?? "--\(option.name)"
-            parts.append("[\(text)]")
+            parts.append(option.isRequired ? text : "[\(text)]")
         }
         return parts.joined(separator: " ")
     }

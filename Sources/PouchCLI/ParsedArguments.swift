@@ -88,6 +88,37 @@ struct ParsedArguments: Sendable {
         return number
     }
 
+    /// The value of `--name` as a number above zero, if given; zero, a
+    /// negative number or text is a usage error.
+    func positiveInteger(_ name: String) throws(UsageError) -> Int? {
+        guard let text = values[name] else { return nil }
+        guard let number = Int(text), number > 0 else {
+            throw UsageError("--\(name) must be a positive number, got '\(text)'")
+        }
+        return number
+    }
+
+    /// The value of `--name` as a count (zero or more), if given, as
+    /// CouchDB's `limit` and `skip` are; a negative number is a usage error.
+    func count(_ name: String) throws(UsageError) -> Int? {
+        guard let text = values[name] else { return nil }
+        guard let number = Int(text), number >= 0 else {
+            throw UsageError("--\(name) must be zero or a positive number, got '\(text)'")
+        }
+        return number
+    }
+
+    /// The value of a required option `--name`; its absence is a usage
+    /// error naming it.
+    func required(_ name: String, spec: CommandSpec) throws(UsageError) -> String {
+        guard let value = values[name], !value.isEmpty else {
+            let option = spec.options.first { $0.name == name }
+            let label = option?.valueName.map { "--\(name) \($0)" } ?? "--\(name)"
+            throw UsageError("\(label) is required", usage: spec.usage)
+        }
+        return value
+    }
+
     /// The value of `--name` parsed as JSON, if given.
     func json(_ name: String) throws(UsageError) -> JSON? {
         guard let text = values[name] else { return nil }

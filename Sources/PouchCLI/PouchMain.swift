@@ -19,9 +19,13 @@ struct PouchMain {
     }
 
     static func run(_ arguments: [String], terminal: Terminal) async -> Int32 {
-        guard let name = arguments.first, name != "--help", name != "-h", name != "help" else {
+        guard let name = arguments.first else {
+            terminal.printError("usage error: missing COMMAND\n\n\(overview)")
+            return 2
+        }
+        if ["--help", "-h", "help"].contains(name) {
             terminal.print(overview)
-            return arguments.isEmpty ? 2 : 0
+            return 0
         }
         guard let command = commands.first(where: { $0.spec.name == name }) else {
             terminal.printError("usage error: unknown command '\(name)'\n\n\(overview)")

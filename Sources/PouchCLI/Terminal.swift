@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Pouch
 
 /// Where the command writes: results to standard output, progress and
 /// errors to standard error; a progress bar only when on a terminal.
@@ -19,6 +20,13 @@ struct Terminal: Sendable {
     /// Writes `text` and a newline to standard error.
     func printError(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// Prints a command's closing summary: with `--json` as one JSON line on
+    /// standard output, else as `text` on standard error for a reader, so
+    /// standard output carries only JSON.
+    func summary(_ json: JSON, text: String, asJSON: Bool) {
+        asJSON ? print(json.serialized()) : printError(text)
     }
 
     /// Redraws the progress line: a bar when `total` is known, a count

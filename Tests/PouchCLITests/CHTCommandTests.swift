@@ -107,6 +107,46 @@ import Testing
         #expect(outcome.errors.hasPrefix("unauthorized: "), "\(outcome.errors)")
     }
 
+    /// A document the server refuses by its size (413) is a failure: it is
+    /// named, counted as `failed` and makes the exit code 1. A document CHT
+    /// forbids is `denied`, CHT's normal rule, and the rest still uploads.
+    @Test func chtSyncExitsOneWhenADocumentCannotBeUploaded() async throws {
+        let runner = try CommandRunner()
+        defer { runner.remove() }
+        let data = CHTDataGenerator.generate(docs: 200, seed: 7)
+        let user = data.users[0]
+        let server = try await CHTServer.start(
+            dataDirectory: URL(fileURLWithPath: runner.path("server")),
+            admin: .init(name: "admin", password: "pass"), users: data.users,
+            documents: data.documents)
+        defer { server.stop() }
+        try FileManager.default.createDirectory(
+            atPath: runner.path("local"), withIntermediateDirectories: true)
+        let local = try Database(path: runner.path("local/medic.sqlite"))
+        try await local.put(["_id": "fb-small", "type": "feedback", "n": 1])
+        let padding = String(repeating: "x", count: 65 * 1024 * 1024)
+        try await local.put(["_id": "fb-huge", "type": "feedback", "padding": .string(padding)])
+        // A person placed outside the user's facility: CHT forbids it.
+        try await local.put([
+            "_id": "stranger", "type": "person", "parent": ["_id": "not-the-users-place"],
+        ])
+        let arguments = [
+            "cht-sync", "--url", server.url.absoluteString, "--user", user.name,
+            "--data", runner.path("local"), "--json",
+        ]
+        let outcome = try await run(
+            runner, arguments, environment: ["POUCH_PASSWORD": user.password])
+        #expect(outcome.status == 1)
+        try #require(!outcome.output.isEmpty, "\(outcome.errors)")
+        let summary = try JSON(parsing: outcome.output)
+        #expect(summary["failed"] == 1)
+        #expect(summary["denied"] == 1)
+        #expect(summary["pushed"] == 1)
+        #expect(outcome.errors.contains("fb-huge"))
+        #expect(outcome.errors.contains("doc_write_failures: 1 document was not written"))
+        #expect(try await server.service.medic.get("fb-small")["n"] == 1)
+    }
+
     /// What the server lists for `user` (id to revision), by CHT's rules
     /// applied to the server's `medic` in process.
     private func serverListing(

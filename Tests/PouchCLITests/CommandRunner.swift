@@ -1,4 +1,6 @@
+import Dispatch
 import Foundation
+import Glibc
 
 /// Runs the built `pouch` executable as a child process and captures what
 /// it prints and its exit code.
@@ -37,9 +39,13 @@ struct CommandRunner {
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
     /// Runs `pouch arguments...`, feeding `input` to standard input, with
-    /// `environment` added to this process's environment.
+    /// `environment` added to this process's environment. A process still
+    /// running after `timeout` seconds is killed (its status is then 9,
+    /// SIGKILL), so a command that never stops fails its test instead of
+    /// hanging it.
     func run(
-        _ arguments: [String], input: String? = nil, environment: [String: String] = [:]
+        _ arguments: [String], input: String? = nil, environment: [String: String] = [:],
+        timeout: Double = 300
     ) throws -> Outcome {
         let process = Process()
         process.executableURL = Self.executable
@@ -53,6 +59,10 @@ struct CommandRunner {
         process.standardError = errors
         process.standardInput = inputPipe
         try process.run()
+        let pid = process.processIdentifier
+        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        defer { watchdog.cancel() }
         if let input { inputPipe.fileHandleForWriting.write(Data(input.utf8)) }
         try inputPipe.fileHandleForWriting.close()
         let outputData = output.fileHandleForReading.readDataToEndOfFile()

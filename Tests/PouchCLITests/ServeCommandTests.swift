@@ -55,7 +55,7 @@ import Testing
         #expect(serve.errors.hasPrefix("forbidden: "))
     }
 
-    @Test(arguments: ["admin", ":secret"])
+    @Test(arguments: ["admin:", ":secret", ""])
     func malformedAdminIsAUsageError(_ admin: String) throws {
         let runner = try CommandRunner()
         defer { runner.remove() }

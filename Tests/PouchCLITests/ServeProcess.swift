@@ -15,16 +15,21 @@ final class ServeProcess {
     private let output = Pipe()
     private let errorsPath: String
 
-    /// Starts `pouch serve arguments...` in `runner`'s directory.
-    init(_ runner: CommandRunner, _ arguments: [String]) throws {
+    /// Starts `pouch serve arguments...` (or another long-running
+    /// `command`) in `runner`'s directory, with `environment` added to this
+    /// process's environment.
+    init(
+        _ runner: CommandRunner, _ arguments: [String], environment: [String: String] = [:],
+        command: String = "serve"
+    ) throws {
         errorsPath = runner.path("serve-\(UUID().uuidString).log")
         try Data().write(to: URL(fileURLWithPath: errorsPath))
         process.executableURL = CommandRunner.executable
-        process.arguments = ["serve"] + arguments
+        process.arguments = [command] + arguments
         process.currentDirectoryURL = runner.directory
-        var environment = ProcessInfo.processInfo.environment
-        environment["POUCH_LOG"] = "warning"
-        process.environment = environment
+        var merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        merged["POUCH_LOG"] = "warning"
+        process.environment = merged
         process.standardOutput = output
         process.standardError = FileHandle(forWritingAtPath: errorsPath)
         process.standardInput = FileHandle.nullDevice

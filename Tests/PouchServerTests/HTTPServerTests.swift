@@ -99,6 +99,20 @@ import Testing
         }
     }
 
+    /// The client sends its whole over-long body before reading, as
+    /// HTTP clients do: the server reads and drops it after answering, so
+    /// the client gets the 413 rather than a reset connection.
+    @Test func aClientStillSendingItsBodyReadsThe413() async throws {
+        try await Self.withServer(limits: HTTPLimits(maxBodyBytes: 10)) { port in
+            let client = try LoopbackSocket(port: port)
+            let body = [UInt8](repeating: 0x61, count: 8 * 1024 * 1024)
+            try client.send("PUT /big HTTP/1.1\r\nContent-Length: \(body.count)\r\n\r\n")
+            try client.send(body)
+            #expect(try client.readResponse().status == 413)
+            #expect(client.isClosedByServer())
+        }
+    }
+
     @Test func refusesAChunkedBodyGrowingOverTheLimit() async throws {
         try await Self.withServer(limits: HTTPLimits(maxBodyBytes: 10)) { port in
             let client = try LoopbackSocket(port: port)

@@ -80,7 +80,9 @@ public struct CHTDemo: Sendable {
         var started = clock.now
         let first = try await sync.run()
         var syncTime = clock.now - started
-        onStep("first sync: listed \(first.listed), fetched \(first.downloaded)")
+        onStep(
+            "first sync: medic listed \(first.listed), fetched \(first.downloaded); "
+                + "meta pulled \(first.metaDownloaded)")
         let edits = try await CHTDemoEdits(medic: medic, meta: meta, user: user).make()
         onStep("offline: edited \(edits.personID), wrote report \(edits.reportID), meta docs")
         let serverRev = try await edits.editOnServer(server.service.medic)
@@ -88,7 +90,9 @@ public struct CHTDemo: Sendable {
         started = clock.now
         let second = try await sync.run()
         syncTime += clock.now - started
-        onStep("second sync: pushed \(second.uploaded), fetched \(second.downloaded)")
+        onStep(
+            "second sync: medic pushed \(second.uploaded), fetched \(second.downloaded); "
+                + "meta pushed \(second.metaUploaded), pulled \(second.metaDownloaded)")
         let conflict = try await CHTDemoConflict.resolve(
             id: edits.personID, revisions: [edits.personRev, serverRev],
             local: medic, server: server.service.medic)
@@ -107,6 +111,8 @@ public struct CHTDemo: Sendable {
         summary.listed = reports.last?.listed ?? 0
         summary.pulled = reports.reduce(0) { $0 + $1.downloaded + $1.metaDownloaded }
         summary.pushed = reports.reduce(0) { $0 + $1.uploaded + $1.metaUploaded }
+        summary.pulledMeta = reports.reduce(0) { $0 + $1.metaDownloaded }
+        summary.pushedMeta = reports.reduce(0) { $0 + $1.metaUploaded }
         summary.denied = reports.reduce(0) { $0 + $1.forbidden.count }
         summary.conflicts = conflict.revisions.count > 1 ? 1 : 0
         return summary

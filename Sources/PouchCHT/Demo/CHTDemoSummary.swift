@@ -14,6 +14,10 @@ public struct CHTDemoSummary: Sendable, Equatable {
     public var pulled = 0
     /// Documents the server accepted from the user (`medic` and meta).
     public var pushed = 0
+    /// Of `pulled`, the documents of the user's meta database.
+    public var pulledMeta = 0
+    /// Of `pushed`, the documents of the user's meta database.
+    public var pushedMeta = 0
     /// Documents the server refused.
     public var denied = 0
     /// Documents that ended with conflicting revisions.
@@ -36,6 +40,7 @@ public struct CHTDemoSummary: Sendable, Equatable {
             "user": .string(user), "server_docs": .int(Int64(serverDocuments)),
             "held": .int(Int64(held)), "listed": .int(Int64(listed)),
             "pulled": .int(Int64(pulled)), "pushed": .int(Int64(pushed)),
+            "pulled_meta": .int(Int64(pulledMeta)), "pushed_meta": .int(Int64(pushedMeta)),
             "denied": .int(Int64(denied)), "conflicts": .int(Int64(conflicts)),
             "conflict": conflict.json, "seconds": .double(seconds),
             "sync_seconds": .double(syncSeconds),

@@ -10,12 +10,12 @@ struct CHTSyncCommand: Command {
     static let spec = CommandSpec(
         name: "cht-sync", summary: "Sync a CHT offline user's data into a folder.",
         options: [
-            .value("url", "URL", "The CHT server's root URL. Required."),
-            .value("user", "NAME", "The CHT user name. Required."),
-            .value("data", "DIR", "The folder for medic.sqlite and meta.sqlite. Required."),
+            .required("url", "URL", "The CHT server's root URL (http or https)."),
+            .required("user", "NAME", "The CHT user name."),
+            .required("data", "DIR", "The folder for medic.sqlite and meta.sqlite."),
             .flag("live", "Sync again on local or remote changes until interrupted."),
             .value("interval", "SECONDS", "With --live, sync at least this often (default 60)."),
-            .flag("json", "Print the summary as one JSON object."),
+            .flag("json", "Print each summary as JSON on standard output (else text on stderr)."),
         ],
         discussion: """
             The password comes from the POUCH_PASSWORD environment variable or,
@@ -24,15 +24,16 @@ struct CHTSyncCommand: Command {
 
     static func run(_ arguments: ParsedArguments, terminal: Terminal) async throws {
         let target = try CHTSyncTarget(arguments)
-        let password = try CHTPasswordPrompt.password(for: target.user)
+        let password = try PasswordPrompt.password(for: target.user)
+        let interval = try arguments.positiveInteger("interval") ?? 60
         let session = try CHTSyncSession(target: target, password: password, terminal: terminal)
         let json = arguments.flag("json")
         guard arguments.flag("live") else {
-            show(try await session.runOnce(), json: json, terminal: terminal)
+            let summary = try await session.runOnce()
+            show(summary, json: json, terminal: terminal)
+            try WriteFailures.check(summary.failed)
             return
         }
-        let interval = try arguments.integer("interval") ?? 60
-        guard interval > 0 else { throw UsageError("--interval must be positive") }
         try await runLive(session, interval: interval, json: json, terminal: terminal)
     }
 
@@ -59,7 +60,7 @@ struct CHTSyncCommand: Command {
     }
 
     private static func show(_ summary: CHTSyncSummary, json: Bool, terminal: Terminal) {
-        terminal.print(json ? summary.json.serialized() : summary.text)
+        terminal.summary(summary.json, text: summary.text, asJSON: json)
     }
 }
 
@@ -70,16 +71,18 @@ struct CHTSyncTarget: Sendable {
     var data: String
 
     init(_ arguments: ParsedArguments) throws {
-        guard let text = arguments.value("url"), let url = URL(string: text), url.scheme != nil
-        else { throw UsageError("--url URL is required", usage: CHTSyncCommand.spec.usage) }
-        guard let user = arguments.value("user"), !user.isEmpty else {
-            throw UsageError("--user NAME is required", usage: CHTSyncCommand.spec.usage)
-        }
-        guard let data = arguments.value("data") else {
-            throw UsageError("--data DIR is required", usage: CHTSyncCommand.spec.usage)
+        let spec = CHTSyncCommand.spec
+        let text = try arguments.required("url", spec: spec)
+        guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased()),
+            url.host?.isEmpty == false
+        else {
+            throw UsageError(
+                "--url '\(redactingPassword(text))' is not a valid http(s) URL, "
+                    + "e.g. https://cht.example.org",
+                usage: spec.usage)
         }
         self.url = url
-        self.user = user
-        self.data = data
+        self.user = try arguments.required("user", spec: spec)
+        self.data = try arguments.required("data", spec: spec)
     }
 }

@@ -11,10 +11,11 @@ struct CHTSyncSession: Sendable {
     let sync: CHTSync
     let remoteMeta: RemoteDatabase
     let terminal: Terminal
+    /// Documents the replicator could not write (not those denied).
+    let failures: FailureCount
 
     init(target: CHTSyncTarget, password: String, terminal: Terminal) throws {
-        try FileManager.default.createDirectory(
-            atPath: target.data, withIntermediateDirectories: true)
+        try DataFolder.create(target.data)
         let folder = URL(fileURLWithPath: target.data)
         medic = try Database(path: folder.appendingPathComponent("medic.sqlite").path)
         meta = try Database(path: folder.appendingPathComponent("meta.sqlite").path)
@@ -26,6 +27,7 @@ struct CHTSyncSession: Sendable {
             url: metaURL, credentials: .cookie(username: target.user, password: password))
         self.target = target
         self.terminal = terminal
+        failures = WriteFailures.watchReplicationWarnings(terminal)
     }
 
     /// Uploads, downloads, then syncs meta, drawing a progress line.
@@ -46,7 +48,7 @@ struct CHTSyncSession: Sendable {
         report.metaRemoved = meta.removed
         let elapsed = clock.now - started
         return CHTSyncSummary(
-            report: report,
+            report: report, failed: failures.take(),
             seconds: Double(elapsed.components.seconds)
                 + Double(elapsed.components.attoseconds) / 1e18)
     }

@@ -9,7 +9,7 @@ struct ChangesCommand: Command {
         arguments: [ArgumentSpec(name: "DATABASE", help: "A file path or an http(s) URL.")],
         options: [
             .value("since", "SEQ", "Start after this sequence ('now' for only new changes)."),
-            .value("limit", "N", "At most N changes (one-shot feed)."),
+            .value("limit", "N", "At most N changes, then stop (with --live too)."),
             .flag("include-docs", "Include each document's body."),
             .flag("descending", "Newest first (one-shot feed)."),
             .flag("all-docs", "List every leaf revision (style=all_docs)."),
@@ -59,7 +59,7 @@ struct ChangesCommand: Command {
         if let since = arguments.value("since") {
             options.since = since == "now" ? .now : .sequence(sequenceValue(since))
         }
-        options.limit = try arguments.integer("limit")
+        options.limit = try arguments.count("limit")
         options.includeDocs = arguments.flag("include-docs")
         options.descending = arguments.flag("descending")
         options.style = arguments.flag("all-docs") ? .allDocs : .mainOnly

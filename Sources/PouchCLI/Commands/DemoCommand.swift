@@ -11,7 +11,7 @@ struct DemoCommand: Command {
             .value("docs", "N", "Generate N CHT documents for the server (default 10000)."),
             .value("seed-from", "PATH", "Seed from a folder or .tar.gz of JSON docs instead."),
             .value("data", "DIR", "The demo's folder (default ./pouch-demo), reset each run."),
-            .flag("json", "Print the summary as one JSON object (steps go to stderr)."),
+            .flag("json", "Print the summary as JSON on standard output (else text on stderr)."),
         ],
         discussion: """
             The demo starts a CHT-like server on 127.0.0.1, syncs one health worker's
@@ -21,23 +21,26 @@ struct DemoCommand: Command {
 
     static func run(_ arguments: ParsedArguments, terminal: Terminal) async throws {
         let json = arguments.flag("json")
+        try DataFolder.create(arguments.value("data") ?? "pouch-demo")
         var options = CHTDemo.Options(
             dataDirectory: URL(fileURLWithPath: arguments.value("data") ?? "pouch-demo"))
         options.seedPath = arguments.value("seed-from")
-        if let docs = try arguments.integer("docs") {
-            guard docs > 0 else { throw UsageError("--docs must be positive") }
-            options.documents = docs
-        }
+        if let docs = try arguments.positiveInteger("docs") { options.documents = docs }
         let started = Date()
         let demo = CHTDemo(options: options) { step in
             let line = String(format: "[%6.2fs] ", Date().timeIntervalSince(started)) + step
-            json ? terminal.printError(line) : terminal.print(line)
+            terminal.printError(line)
         }
         let summary = try await demo.run()
-        terminal.print(json ? summary.json.serialized() : text(summary))
+        terminal.summary(summary.json, text: text(summary), asJSON: json)
         guard summary.conflict.isAgreed else {
             throw PouchError.conflict("the two sides did not settle on the same winner")
         }
+    }
+
+    /// A total over both syncs split into `medic` and meta documents.
+    static func counts(_ total: Int, meta: Int) -> String {
+        "\(total) (medic \(total - meta) + meta \(meta), both syncs)"
     }
 
     /// The summary for a reader.
@@ -47,8 +50,9 @@ struct DemoCommand: Command {
             ("user", summary.user),
             ("server documents", "\(summary.serverDocuments)"),
             ("documents held", "\(summary.held) (server lists \(summary.listed))"),
-            ("pulled", "\(summary.pulled)"),
-            ("pushed", "\(summary.pushed) (denied \(summary.denied))"),
+            ("pulled", counts(summary.pulled, meta: summary.pulledMeta)),
+            ("pushed", counts(summary.pushed, meta: summary.pushedMeta)),
+            ("denied", "\(summary.denied)"),
             ("conflicts", "\(summary.conflicts)"),
             ("conflict on", conflict.id),
             ("  offline edit", conflict.revisions.first ?? ""),

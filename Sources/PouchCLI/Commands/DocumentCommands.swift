@@ -33,12 +33,17 @@ struct GetCommand: Command {
     static func run(_ arguments: ParsedArguments, terminal: Terminal) async throws {
         let database = try await DatabaseLocation(arguments.positionals[0]).openExisting()
         var options = GetOptions()
-        if let rev = arguments.value("rev") { options.rev = try RevisionID(validating: rev) }
+        let id = arguments.positionals[1]
+        if let rev = arguments.value("rev") {
+            options.rev =
+                try id.hasPrefix("_local/")
+                ? DeleteCommand.localRevision(rev) : RevisionID(validating: rev)
+        }
         options.revs = arguments.flag("revs")
         options.revsInfo = arguments.flag("revs-info")
         options.conflicts = arguments.flag("conflicts")
         options.attachments = arguments.flag("attachments")
-        let doc = try await database.get(arguments.positionals[1], options: options)
+        let doc = try await database.get(id, options: options)
         terminal.print(doc.serialized())
     }
 }
@@ -82,7 +87,8 @@ struct PutCommand: Command {
 }
 
 /// `pouch delete DATABASE ID [--rev REV]`: deletes the winning revision, or
-/// the one given.
+/// the one given. A `_local/` document has no revision tree: its `0-N`
+/// revision is passed on as CouchDB takes it (`DELETE /db/_local/id`).
 struct DeleteCommand: Command {
     static let spec = CommandSpec(
         name: "delete", summary: "Delete a document.",
@@ -95,15 +101,23 @@ struct DeleteCommand: Command {
     static func run(_ arguments: ParsedArguments, terminal: Terminal) async throws {
         let database = try await DatabaseLocation(arguments.positionals[0]).openExisting()
         let id = arguments.positionals[1]
-        let rev: RevisionID
-        if let text = arguments.value("rev") {
-            rev = try RevisionID(validating: text)
+        let local = id.hasPrefix("_local/")
+        let text: String
+        if let given = arguments.value("rev") {
+            text = given
         } else {
-            let current = try await database.get(id)
-            rev = try RevisionID(validating: current["_rev"]?.stringValue ?? "")
+            text = try await database.get(id)["_rev"]?.stringValue ?? ""
         }
+        let rev = try local ? localRevision(text) : RevisionID(validating: text)
         let result = try await database.remove(id, rev: rev)
         terminal.print(result.json.serialized())
+    }
+
+    /// A `_local` document's revision, `0-N`: any `N-hash` form is taken,
+    /// since CouchDB does not check it against a revision tree.
+    static func localRevision(_ text: String) throws(PouchError) -> RevisionID {
+        guard let rev = RevisionID(text) else { throw PouchError.badRequest("Invalid rev format") }
+        return rev
     }
 }
 

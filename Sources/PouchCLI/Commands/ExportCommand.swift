@@ -13,7 +13,7 @@ struct ExportCommand: Command {
         ])
 
     static func run(_ arguments: ParsedArguments, terminal: Terminal) async throws {
-        let batchSize = max(1, try arguments.integer("batch-size") ?? 1000)
+        let batchSize = try arguments.positiveInteger("batch-size") ?? 1000
         let database = try await DatabaseLocation(arguments.positionals[0]).openExisting()
         var options = AllDocsOptions(limit: batchSize + 1, includeDocs: true)
         options.attachments = arguments.flag("attachments")

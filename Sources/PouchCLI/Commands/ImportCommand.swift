@@ -14,7 +14,7 @@ struct ImportCommand: Command {
         ],
         options: [
             .value("batch-size", "N", "Documents per bulk write (default 1000)."),
-            .flag("json", "Print a JSON summary."),
+            .flag("json", "Print the summary as JSON on standard output (else text on stderr)."),
         ],
         discussion: """
             Documents that carry a "_rev" keep it (written as replicated revisions);
@@ -22,13 +22,13 @@ struct ImportCommand: Command {
             """)
 
     static func run(_ arguments: ParsedArguments, terminal: Terminal) async throws {
-        let batchSize = max(1, try arguments.integer("batch-size") ?? 1000)
+        let batchSize = try arguments.positiveInteger("batch-size") ?? 1000
         let reader = try DocumentArchive(path: arguments.positionals[1]).makeReader()
         let database = try await DatabaseLocation(arguments.positionals[0]).open()
         let start = Date()
         var tally = (written: 0, failed: 0)
         while case let batch = try reader.nextBatch(maxCount: batchSize), !batch.isEmpty {
-            tally = try await write(batch, to: database, tally: tally)
+            tally = try await write(batch, to: database, tally: tally, terminal)
             terminal.progress("importing", done: tally.written + tally.failed, total: nil)
         }
         terminal.endProgress()
@@ -37,42 +37,43 @@ struct ImportCommand: Command {
         report(
             written: written, failed: failed, seconds: seconds, json: arguments.flag("json"),
             terminal)
-        if failed > 0 { throw PouchError.badRequest("\(failed) documents were not written") }
+        try WriteFailures.check(failed)
     }
 
     private static func write(
-        _ batch: [JSON], to database: any DocumentDatabase, tally: (written: Int, failed: Int)
+        _ batch: [JSON], to database: any DocumentDatabase, tally: (written: Int, failed: Int),
+        _ terminal: Terminal
     ) async throws -> (written: Int, failed: Int) {
-        var (written, failed) = tally
         let replicated = batch.filter { $0["_rev"] != nil }
         let created = batch.filter { $0["_rev"] == nil }
+        var results: [BulkDocsResult] = []
         if !replicated.isEmpty {
-            let errors = try await database.bulkDocs(replicated, newEdits: false)
-            failed += errors.count
-            written += replicated.count - errors.count
+            results += try await database.bulkDocs(replicated, newEdits: false)
         }
         if !created.isEmpty {
-            for result in try await database.bulkDocs(created, newEdits: true) {
-                if result.error == nil { written += 1 } else { failed += 1 }
-            }
+            results += try await database.bulkDocs(created, newEdits: true)
         }
-        return (written, failed)
+        var failed = 0
+        for result in results {
+            guard let error = result.error else { continue }
+            terminal.endProgress()
+            WriteFailures.report(result.id, error, terminal)
+            failed += 1
+        }
+        return (tally.written + batch.count - failed, tally.failed + failed)
     }
 
     private static func report(
         written: Int, failed: Int, seconds: Double, json: Bool, _ terminal: Terminal
     ) {
         let rate = seconds > 0 ? Double(written) / seconds : 0
-        if json {
-            let summary: JSON = [
-                "docs_written": .int(Int64(written)), "doc_write_failures": .int(Int64(failed)),
-                "seconds": .double((seconds * 1000).rounded() / 1000),
-            ]
-            terminal.print(summary.serialized())
-        } else {
-            terminal.print(
-                "imported \(written) documents (\(failed) failed) in "
-                    + String(format: "%.2f s, %.0f docs/s", seconds, rate))
-        }
+        let summary: JSON = [
+            "docs_written": .int(Int64(written)), "doc_write_failures": .int(Int64(failed)),
+            "seconds": .double((seconds * 1000).rounded() / 1000),
+        ]
+        let text =
+            "imported \(written) documents (\(failed) failed) in "
+            + String(format: "%.2f s, %.0f docs/s", seconds, rate)
+        terminal.summary(summary, text: text, asJSON: json)
     }
 }

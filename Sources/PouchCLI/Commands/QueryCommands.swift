@@ -23,8 +23,8 @@ struct AllDocsCommand: Command {
         options.startKey = arguments.value("start-key")
         options.endKey = arguments.value("end-key")
         options.keys = arguments.list("keys")
-        options.limit = try arguments.integer("limit")
-        options.skip = try arguments.integer("skip") ?? 0
+        options.limit = try arguments.count("limit")
+        options.skip = try arguments.count("skip") ?? 0
         options.descending = arguments.flag("descending")
         let database = try await DatabaseLocation(arguments.positionals[0]).openExisting()
         let response = try await database.allDocs(options)
@@ -62,8 +62,8 @@ struct FindCommand: Command {
         var query = FindQuery(selector: selector)
         query.fields = arguments.list("fields")
         query.sort = (arguments.list("sort") ?? []).map { SortField($0) }
-        query.limit = try arguments.integer("limit") ?? 25
-        query.skip = try arguments.integer("skip") ?? 0
+        query.limit = try arguments.count("limit") ?? 25
+        query.skip = try arguments.count("skip") ?? 0
         let database = try await DatabaseLocation(arguments.positionals[0]).openExisting()
         let response = try await database.find(query)
         if arguments.flag("json") {

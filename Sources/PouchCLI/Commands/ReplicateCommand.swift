@@ -11,17 +11,14 @@ enum ReplicationArguments {
         .value("query-params", "JSON", "Query parameters for --filter, as a JSON object."),
         .value("batch-size", "N", "Changes per batch (default 100)."),
         .flag("create-target", "Create a remote target database if missing."),
-        .flag("json", "Print a final JSON summary."),
+        .flag("json", "Print the summary as JSON on standard output (else text on stderr)."),
     ]
 
     /// The replication options the command line asks for.
     static func replicationOptions(_ arguments: ParsedArguments) throws -> ReplicationOptions {
         var options = ReplicationOptions(
             live: arguments.flag("live"), retry: arguments.flag("live"))
-        if let size = try arguments.integer("batch-size") {
-            guard size > 0 else { throw UsageError("--batch-size must be positive") }
-            options.batchSize = size
-        }
+        if let size = try arguments.positiveInteger("batch-size") { options.batchSize = size }
         options.filter = try filter(arguments)
         return options
     }
@@ -70,10 +67,12 @@ enum ReplicationArguments {
         ]
     }
 
-    /// Throws when the replication was interrupted, so the exit code tells
-    /// a script it did not finish.
-    static func checkCompleted(_ result: ReplicationResult) throws {
-        guard result.status == .cancelled else { return }
+    /// Throws when some documents were not written, or when a one-shot
+    /// replication was interrupted, so the exit code tells a script it did
+    /// not finish. A `--live` one runs until interrupted: that is its end.
+    static func checkCompleted(live: Bool, _ results: ReplicationResult...) throws {
+        try WriteFailures.check(results.reduce(0) { $0 + $1.docWriteFailures })
+        guard !live, results.contains(where: { $0.status == .cancelled }) else { return }
         throw PouchError(
             .cancelled, "replication interrupted; the next run resumes from its checkpoint",
             status: 499)
@@ -103,18 +102,20 @@ struct ReplicateCommand: Command {
         let source = try await DatabaseLocation(arguments.positionals[0]).openExisting()
         let target = try await DatabaseLocation(arguments.positionals[1]).openPeer(create: create)
         let replication = Replication(source: source, target: target, options: options)
+        _ = WriteFailures.watchReplicationWarnings(terminal)
         let signal = CancelOnInterrupt { replication.cancel() }
         defer { signal.cancel() }
-        let progress = Task { await show(replication.events, terminal) }
+        let events = replication.events
+        let progress = Task { await show(events, terminal) }
+        defer { progress.cancel() }
         let result = try await replication.run()
-        progress.cancel()
+        await progress.value
         terminal.endProgress()
-        if arguments.flag("json") {
-            terminal.print(ReplicationArguments.summary(result).serialized())
-        } else {
-            terminal.print(ReplicationArguments.sentence("replicated", result))
-        }
-        try ReplicationArguments.checkCompleted(result)
+        terminal.summary(
+            ReplicationArguments.summary(result),
+            text: ReplicationArguments.sentence("replicated", result),
+            asJSON: arguments.flag("json"))
+        try ReplicationArguments.checkCompleted(live: options.live, result)
     }
 
     static func show(_ events: AsyncStream<ReplicationEvent>, _ terminal: Terminal) async {
@@ -125,7 +126,7 @@ struct ReplicateCommand: Command {
                 terminal.progress("replicating", done: progress.docsRead, total: total)
             case .denied(let id, let error):
                 terminal.endProgress()
-                terminal.printError("denied \(id): \(error.code.rawValue): \(error.reason)")
+                WriteFailures.report(id, error, terminal)
             case .paused(let error?):
                 terminal.endProgress()
                 terminal.printError("retrying after \(error.code.rawValue): \(error.reason)")
@@ -153,35 +154,55 @@ struct SyncCommand: Command {
         let local = try await DatabaseLocation(arguments.positionals[0]).openPeer(create: create)
         let remote = try await DatabaseLocation(arguments.positionals[1]).openPeer(create: create)
         let results: (push: ReplicationResult, pull: ReplicationResult)
+        _ = WriteFailures.watchReplicationWarnings(terminal)
         if options.live {
             let sync = Sync(local: local, remote: remote, options: options)
             let signal = CancelOnInterrupt { sync.cancel() }
             defer { signal.cancel() }
+            let shown = watch([sync.push, sync.pull], terminal)
+            defer { shown.cancel() }
             results = try await sync.run()
+            await shown.value
         } else {
             options.retry = false
             let push = Replication(source: local, target: remote, options: options)
             let pull = Replication(source: remote, target: local, options: options)
+            let shown = watch([push, pull], terminal)
+            defer { shown.cancel() }
             results = (try await push.run(), try await pull.run())
+            await shown.value
         }
+        terminal.endProgress()
         report(results, json: arguments.flag("json"), terminal)
-        try ReplicationArguments.checkCompleted(results.push)
-        try ReplicationArguments.checkCompleted(results.pull)
+        try ReplicationArguments.checkCompleted(live: options.live, results.push, results.pull)
+    }
+
+    /// Shows both directions' progress and names each denied document.
+    private static func watch(
+        _ replications: [Replication], _ terminal: Terminal
+    ) -> Task<Void, Never> {
+        let streams = replications.map(\.events)
+        return Task {
+            await withTaskGroup(of: Void.self) { group in
+                for events in streams {
+                    group.addTask { await ReplicateCommand.show(events, terminal) }
+                }
+            }
+        }
     }
 
     private static func report(
         _ results: (push: ReplicationResult, pull: ReplicationResult), json: Bool,
         _ terminal: Terminal
     ) {
-        if json {
-            let summary: JSON = [
-                "push": ReplicationArguments.summary(results.push),
-                "pull": ReplicationArguments.summary(results.pull),
-            ]
-            terminal.print(summary.serialized())
-        } else {
-            terminal.print(ReplicationArguments.sentence("pushed", results.push))
-            terminal.print(ReplicationArguments.sentence("pulled", results.pull))
-        }
+        let summary: JSON = [
+            "push": ReplicationArguments.summary(results.push),
+            "pull": ReplicationArguments.summary(results.pull),
+        ]
+        let text = [
+            ReplicationArguments.sentence("pushed", results.push),
+            ReplicationArguments.sentence("pulled", results.pull),
+        ]
+        terminal.summary(summary, text: text.joined(separator: "\n"), asJSON: json)
     }
 }

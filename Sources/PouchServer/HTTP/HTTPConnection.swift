@@ -138,7 +138,26 @@ struct HTTPConnection {
         guard case .bytes(let data) = response.body else { return }
         try? write(head.bytes(contentLength: data.count))
         try? write(data)
+        discardUntilClosed()
     }
+
+    /// After refusing a request whose body is still arriving (a 413, say):
+    /// ends the answer, then reads and drops what the client still sends,
+    /// for a few seconds at most. Closing at once would make the kernel
+    /// reset the connection, and a client still writing its body would see
+    /// the reset instead of the answer.
+    private func discardUntilClosed() {
+        Socket.shutdownWrite(fd)
+        var scratch = [UInt8](repeating: 0, count: 64 * 1024)
+        let deadline = ContinuousClock.now + Self.lingerAfterRefusal
+        while case let remaining = deadline - .now, remaining > .zero,
+            Socket.waitReadable(fd, milliseconds: Self.milliseconds(remaining)),
+            Socket.read(fd, into: &scratch) > 0
+        {}
+    }
+
+    /// How long a refused request's remaining bytes are read and dropped.
+    static let lingerAfterRefusal = Duration.seconds(5)
 
     /// Runs async work from this connection's thread and waits for it; the
     /// server can cancel it on stop.

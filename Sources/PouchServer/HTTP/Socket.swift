@@ -133,6 +133,11 @@ enum Socket {
         if result == 0 { throw PouchError(.timeout, "client stopped reading", status: 408) }
     }
 
+    /// Ends the sending side: the peer reads what was sent, then the end.
+    static func shutdownWrite(_ fd: Int32) {
+        _ = Glibc.shutdown(fd, Int32(SHUT_WR))
+    }
+
     static func shutdownBoth(_ fd: Int32) {
         _ = Glibc.shutdown(fd, Int32(SHUT_RDWR))
     }

@@ -2,15 +2,17 @@ import Foundation
 import Glibc
 import Pouch
 
-/// Reads a password without putting it on the command line: from
-/// `POUCH_PASSWORD`, or typed at the terminal with echo turned off.
-enum CHTPasswordPrompt {
-    static func password(for user: String) throws -> String {
-        if let password = ProcessInfo.processInfo.environment["POUCH_PASSWORD"] {
+/// Reads a password without putting it on the command line (where `ps`
+/// shows it): from an environment variable, or typed at the terminal with
+/// echo turned off.
+enum PasswordPrompt {
+    /// The password of `user`, from `variable` or else a prompt.
+    static func password(for user: String, variable: String = "POUCH_PASSWORD") throws -> String {
+        if let password = ProcessInfo.processInfo.environment[variable] {
             return password
         }
         guard isatty(STDIN_FILENO) == 1 else {
-            throw UsageError("set POUCH_PASSWORD or run on a terminal to be asked")
+            throw UsageError("set \(variable) or run on a terminal to be asked")
         }
         FileHandle.standardError.write(Data("Password for \(user): ".utf8))
         let password = readWithoutEcho()

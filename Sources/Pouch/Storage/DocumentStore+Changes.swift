@@ -54,7 +54,7 @@ extension DocumentStore {
     /// count the rest of the database for each page. Up to
     /// `exactPendingLimit` rows are counted; past that, the answer is the
     /// number of sequences left.
-    // Limitation: above 1,000 remaining changes, `pending` is the number of
+    // Limitation: above 100 remaining changes, `pending` is the number of
     // sequences left, an upper bound that also counts older changes of
     // documents changed again since; CouchDB counts them exactly.
     private func pendingCount(
@@ -73,7 +73,7 @@ extension DocumentStore {
     }
 
     /// Up to how many remaining changes `pending` is counted exactly.
-    static let exactPendingLimit = 1000
+    static let exactPendingLimit = 100
 
     private func change(
         of doc: DocumentRecord, options: ChangesOptions,

@@ -82,7 +82,7 @@ enum ProcessMemory {
         try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
     }
 
-    private static func field(_ name: String) -> Int {
+    static func field(_ name: String) -> Int {
         guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else {
             return 0
         }

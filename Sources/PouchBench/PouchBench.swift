@@ -11,18 +11,14 @@ struct PouchBench {
         var docs = 100_000
         /// The size for the find scaling check; `nil` (`--large-docs 0`) skips it.
         var largeDocs: Int? = 1_000_000
-        /// The replicator batch sizes to try; the default is the replicator's.
-        var batchSizes = [ReplicationOptions().batchSize]
+        /// The replicator batch sizes to try; `nil` is the replicator's default.
+        var batchSizes: [Int?] = [nil]
         var json = false
         var phases: Set<String>? = nil
         var directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("pouch-bench-\(getpid())").path
 
         func wants(_ phase: String) -> Bool { phases?.contains(phase) ?? true }
-
-        func replicationOptions(batchSize: Int) -> ReplicationOptions {
-            ReplicationOptions(batchSize: batchSize)
-        }
     }
 
     static func main() async {
@@ -31,6 +27,11 @@ struct PouchBench {
             if arguments.first == AttachmentPhases.stepFlag {
                 // A child run by the attachment phases: one step, no cleanup.
                 try await AttachmentPhases.runStep(Array(arguments.dropFirst()))
+                return
+            }
+            if arguments.first == "replication-client" {
+                // A child run by the replication phases: one replication.
+                try await ReplicationClient.run(.init(parsing: Array(arguments.dropFirst())))
                 return
             }
             let settings = try parse(arguments)

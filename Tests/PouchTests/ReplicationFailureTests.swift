@@ -67,6 +67,8 @@ import Testing
     @Test(arguments: ReplicaFactory.all)
     func serverErrorsAreRetriedWithBackoffWhenRetryIsOn(_ factory: ReplicaFactory) async throws {
         let (source, target) = try await Self.source(factory, count: 3)
+        // A target holding a document, so the replication asks its revs diff.
+        _ = try await Replicas.put(target, "other")
         let flaky = FaultInjectingPeer(target)
         let unavailable = PouchError(.internalError, "unavailable", status: 503)
         flaky.fail(.bulkDocs, times: 2, with: unavailable)
@@ -81,7 +83,7 @@ import Testing
         let pauses = events.filter { if case .paused(.some) = $0 { true } else { false } }
         #expect(pauses.count == 3)
         #expect(flaky.count(.bulkDocs) == 3)
-        #expect(try await Replicas.liveIDs(target).count == 3)
+        #expect(try await Replicas.liveIDs(target).count == 4)
     }
 
     @Test(arguments: ReplicaFactory.all)
@@ -116,7 +118,8 @@ import Testing
     func cancelledReplicationResumesWithoutResending(_ factory: ReplicaFactory) async throws {
         let (source, target) = try await Self.source(factory, count: 10)
         let watched = FaultInjectingPeer(target)
-        let options = ReplicationOptions(batchSize: 2)
+        var options = ReplicationOptions(batchSize: 2)
+        options.checkpointInterval = .zero  // a checkpoint after every batch
         let first = Replication(source: source, target: watched, options: options)
         // Cancel as the third batch is about to be checkpointed.
         watched.onCall { method, number in
@@ -143,10 +146,48 @@ import Testing
         #expect(try await Replicas.liveIDs(target).count == 10)
     }
 
+    @Test(arguments: ReplicaFactory.all)
+    func cancelMidPipelineResumesAfterTheLastStoredBatch(
+        _ factory: ReplicaFactory
+    ) async throws {
+        let (source, target) = try await Self.source(factory, count: 10)
+        let watched = FaultInjectingPeer(target)
+        // The default interval: no checkpoint between these quick batches,
+        // so only the checkpoint written on cancelling records progress.
+        let options = ReplicationOptions(batchSize: 2)
+        let first = Replication(source: source, target: watched, options: options)
+        // Cancel as the third batch is written (the fourth is being read).
+        watched.onCall { method, number in
+            if method == .bulkDocs, number == 3 { first.cancel() }
+        }
+
+        let stopped = try await first.run()
+        let resumedSource = FaultInjectingPeer(source)
+        let resumedTarget = FaultInjectingPeer(target)
+        let second = try await Replication(
+            source: resumedSource, target: resumedTarget, options: options
+        ).run()
+
+        #expect(stopped.status == .cancelled)
+        #expect(second.status == .complete)
+        // Two batches were stored before the cancel, perhaps a third.
+        #expect(stopped.docsWritten >= 4)
+        let resumedSince = resumedSource.calls.first { $0.method == .changes }?.since
+        #expect(resumedSince == stopped.lastSeq.map { .sequence($0) })
+        // Nothing the first run stored is sent again; nothing is lost.
+        let resent = resumedTarget.idsWritten
+        #expect(resent.count <= 10 - stopped.docsWritten)
+        #expect(Set(watched.idsWritten + resent).count == 10)
+        #expect(stopped.docsWritten + second.docsWritten <= 10)
+        #expect(try await Replicas.liveIDs(target).count == 10)
+    }
+
     @Test func cancellingTheCallingTaskCancelsTheReplication() async throws {
         let source = MemoryDatabase()
         try await Replicas.put(source, "a")
-        let slow = FaultInjectingPeer(MemoryDatabase())
+        let target = MemoryDatabase()
+        _ = try await Replicas.put(target, "other")  // not empty: its revs diff is asked
+        let slow = FaultInjectingPeer(target)
         slow.delay(.revsDiff, by: .seconds(30))
         let replication = Replication(source: source, target: slow)
 

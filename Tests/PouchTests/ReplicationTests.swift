@@ -30,6 +30,49 @@ import Testing
     }
 
     @Test(arguments: ReplicaFactory.all)
+    func aFirstCopyToAnEmptyTargetSkipsOnlyItsRevsDiff(_ factory: ReplicaFactory) async throws {
+        let (source, target) = (try await factory.make("a"), try await factory.make("b"))
+        for id in ["a", "b", "c"] { try await Replicas.put(source, id) }
+        let empty = FaultInjectingPeer(target)
+        let first = try await Replicas.replicate(source, empty)
+        try await Replicas.put(source, "d")
+        try await Replicas.put(target, "e")
+        let filled = FaultInjectingPeer(target)
+        let second = try await Replicas.replicate(source, filled)
+
+        // An empty target lacks every revision: there is nothing to ask.
+        #expect(empty.count(.revsDiff) == 0)
+        #expect(first.docsWritten == 3)
+        // A target holding documents is asked, as CouchDB's protocol says.
+        #expect(filled.count(.revsDiff) == 1)
+        #expect(second.docsWritten == 1)
+        #expect(try await Replicas.liveIDs(target) == ["a", "b", "c", "d", "e"])
+    }
+
+    @Test func aLargeBatchIsReadAndWrittenInTwoHalves() async throws {
+        let source = MemoryDatabase()
+        let docs: [JSON] = (0..<300).map { ["_id": .string(String(format: "doc-%03d", $0))] }
+        _ = try await source.bulkDocs(docs, newEdits: true)
+        let ids = Set(docs.compactMap { $0["_id"]?.stringValue })
+        let watched = FaultInjectingPeer(source)
+        let stored = MemoryDatabase()
+        let target = FaultInjectingPeer(stored)
+
+        let result = try await Replicas.replicate(watched, target)
+
+        // One batch of 300 (the default size is 500): two bulk gets and two
+        // bulk docs of 150, together every id once.
+        let reads = watched.calls.filter { $0.method == .bulkGet }.map(\.ids)
+        #expect(reads.map(\.count) == [150, 150])
+        #expect(Set(reads.joined()) == ids)
+        let writes = target.calls.filter { $0.method == .bulkDocs }.map(\.ids)
+        #expect(writes.map(\.count) == [150, 150])
+        #expect(Set(writes.joined()) == ids)
+        #expect(result.docsWritten == 300)
+        #expect(Set(try await Replicas.liveIDs(stored)) == ids)
+    }
+
+    @Test(arguments: ReplicaFactory.all)
     func aSecondRunResumesAfterTheCheckpoint(_ factory: ReplicaFactory) async throws {
         let (source, target) = (try await factory.make("a"), try await factory.make("b"))
         for id in ["a", "b"] { try await Replicas.put(source, id) }

@@ -286,6 +286,12 @@ struct JSONParser {
     private func decodeUTF8(
         _ buffer: UnsafeBufferPointer<UInt8>, at start: Int
     ) throws(JSONParseError) -> String {
+        // ASCII, most JSON text, is valid as is; `String(decoding:)` over a
+        // buffer pointer is specialized, where `String(validating:)` runs
+        // generic code (a metadata lookup per string).
+        if !buffer.contains(where: { $0 >= 0x80 }) {
+            return String(decoding: buffer, as: UTF8.self)
+        }
         if let string = String(validating: buffer, as: UTF8.self) { return string }
         throw JSONParseError(offset: start, message: "invalid UTF-8 in string")
     }

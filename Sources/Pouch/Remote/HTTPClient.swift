@@ -13,7 +13,7 @@ final class HTTPClient: Sendable {
     let databaseURL: String
     /// The server root: the database URL without its last path segment.
     let serverURL: String
-    private let transport: HTTPTransport
+    private let transport: any RequestTransport
     private let headers: [String: String]
     private let timeouts: RemoteTimeouts
     private let credentials: RemoteCredentials?
@@ -30,7 +30,10 @@ final class HTTPClient: Sendable {
         self.headers = headers
         self.timeouts = timeouts
         cookies = credentials?.scheme == .cookie ? CookieJar() : nil
-        transport = HTTPTransport(configuration: configuration, timeouts: timeouts)
+        transport =
+            SocketTransport.isUsable(for: databaseURL, configuration: configuration)
+            ? SocketTransport(timeouts: timeouts)
+            : HTTPTransport(configuration: configuration, timeouts: timeouts)
     }
 
     /// Sends `request` and returns the answer, whatever its status. With

@@ -12,7 +12,7 @@ import Synchronization
 /// Answers are collected through a session delegate rather than the
 /// session's `data(for:)`, so an answer whose body was cut short (headers
 /// seen, then an error) can be told apart from no answer at all.
-final class HTTPTransport: Sendable {
+final class HTTPTransport: RequestTransport {
     private let session: URLSession
     private let collector: ResponseCollector
 

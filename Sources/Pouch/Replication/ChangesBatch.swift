@@ -7,6 +7,8 @@ struct ChangesBatch: Sendable {
     var pending: Int?
     /// Rows the source answered; fewer than the batch size means caught up.
     var sourceCount: Int
+    /// How long reading it took.
+    var readTime: Duration = .zero
 
     /// Reads the batch after `since` (`nil` for the beginning) with
     /// `style=all_docs`. A predicate filter the source does not apply

@@ -101,7 +101,7 @@ public final class Replication: Sendable {
             try await replicator.run()
             return finish(.complete, replicator.progress, startTime)
         } catch {
-            guard let failure = try? Replicator.pouchError(error) else {
+            guard let failure = try? Retrier.pouchError(error) else {
                 return finish(.cancelled, replicator.progress, startTime)
             }
             Logger.replication.error("replication \(id) failed: \(failure)")

@@ -44,13 +44,36 @@ extension DocumentStore {
                 ? current : (results.last.flatMap { $0.seq.intValue.map(Int64.init) } ?? 0)
             return ChangesResponse(results: results, lastSeq: .int(lastSeq), pending: 0)
         }
+        let pending = try pendingCount(after: lastSeq, ascending: ascending, current: current)
+        return ChangesResponse(results: results, lastSeq: last, pending: pending)
+    }
+
+    /// How many documents changed after `lastSeq` (before it, descending).
+    ///
+    /// Counting walks every such row, so a paged feed (a replication) would
+    /// count the rest of the database for each page. Up to
+    /// `exactPendingLimit` rows are counted; past that, the answer is the
+    /// number of sequences left.
+    // Limitation: above 100 remaining changes, `pending` is the number of
+    // sequences left, an upper bound that also counts older changes of
+    // documents changed again since; CouchDB counts them exactly.
+    private func pendingCount(
+        after lastSeq: Int64, ascending: Bool, current: Int64
+    ) throws(PouchError) -> Int {
+        let limit = DocumentStore.exactPendingLimit
         let condition = ascending ? "seq > ?" : "seq < ?"
-        let statement = try connection.statement("SELECT count(*) FROM docs WHERE \(condition)")
+        let statement = try connection.statement(
+            "SELECT count(*) FROM (SELECT 1 FROM docs WHERE \(condition) LIMIT \(limit + 1))")
         defer { statement.reset() }
         try statement.bind(1, lastSeq)
         _ = try statement.step()
-        return ChangesResponse(results: results, lastSeq: last, pending: statement.int(0))
+        let counted = statement.int(0)
+        guard counted > limit else { return counted }
+        return max(counted, Int(ascending ? current - lastSeq : lastSeq - 1))
     }
+
+    /// Up to how many remaining changes `pending` is counted exactly.
+    static let exactPendingLimit = 100
 
     private func change(
         of doc: DocumentRecord, options: ChangesOptions,

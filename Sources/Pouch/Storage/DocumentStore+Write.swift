@@ -145,6 +145,11 @@ extension DocumentStore {
             throw PouchError.badRequest("Document \(id) needs a _rev with new_edits=false")
         }
         let history = doc.revisions ?? [rev]
+        if doc.attachments == nil,
+            try createReplicated(doc, id: id, history: history, counters: &counters)
+        {
+            return
+        }
         let existing = try document(id)
         var tree = existing?.tree ?? RevisionTree()
         guard tree.merge(history: history, isDeleted: doc.isDeleted) else { return }
@@ -159,6 +164,26 @@ extension DocumentStore {
         try commit(
             id: id, existing: existing, tree: tree, rev: rev, record: record,
             counters: &counters)
+    }
+
+    /// A replicated revision of a document this database has never held,
+    /// without attachments: one insert and no lookup first, as `create`
+    /// does for edits; `false` (nothing written) when the id is taken.
+    private func createReplicated(
+        _ doc: IncomingDocument, id: String, history: [RevisionID], counters: inout Counters
+    ) throws(PouchError) -> Bool {
+        var tree = RevisionTree()
+        guard tree.merge(history: history, isDeleted: doc.isDeleted) else { return false }
+        _ = tree.stem(to: counters.revsLimit)
+        guard let winner = tree.winner else { return false }
+        let record = DocumentRecord(id: id, seq: counters.updateSeq + 1, tree: tree)
+        let revision = RevisionRecord(
+            isDeleted: doc.isDeleted, body: doc.bodyBytes, attachments: [])
+        guard try insertIfAbsent(record, winner: winner, revision: revision) else { return false }
+        counters.updateSeq = record.seq
+        counters.count(before: nil, after: doc.isDeleted)
+        try indexDocument(record)
+        return true
     }
 
     /// Saves a document's new tree and revision under a new sequence,

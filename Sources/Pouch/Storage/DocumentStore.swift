@@ -31,8 +31,8 @@ final class DocumentStore {
         if !isMemory {
             if isWriter { try connection.execute("PRAGMA journal_mode = WAL") }
             try connection.execute("PRAGMA synchronous = NORMAL")
-            // Reads of the main file go through a memory map (no read
-            // system call per page); each connection caches up to 8 MB.
+            // Reads go through a memory map only if `memoryMapSize` allows
+            // one; each connection caches up to 8 MB.
             try connection.execute("PRAGMA mmap_size = \(memoryMapSize)")
             try connection.execute("PRAGMA cache_size = -8192")
         }
@@ -41,8 +41,13 @@ final class DocumentStore {
         return DocumentStore(connection: connection)
     }
 
-    /// The bytes of the file each connection reads through a memory map.
-    static let memoryMapSize = 268_435_456
+    /// The bytes of the file each connection reads through a memory map:
+    /// none. Each page a connection maps stays resident in the process
+    /// (once per connection), so a map makes memory grow with the file up
+    /// to its size; without one, pages are read into each connection's
+    /// bounded cache from the system's file cache, and a replication of a
+    /// large file stays within a flat memory budget.
+    static let memoryMapSize = 0
 
     /// Runs `body` with this connection's memory map of the file closed,
     /// so every page it reads is copied by `pread` into SQLite's cache or

@@ -10,8 +10,12 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     /// The SQLite `Database` on a file in a temporary directory.
     case sqlite
     /// A `RemoteDatabase` on a `PouchServer` started for the test on
-    /// 127.0.0.1 with a free port.
+    /// 127.0.0.1 with a free port, over the automatic transport (keep-alive
+    /// sockets for plain `http://`).
     case remote
+    /// The same remote database with its requests forced through
+    /// URLSession, the transport `https://` and proxied servers use.
+    case remoteURLSession
 
     var testDescription: String { rawValue }
 
@@ -23,10 +27,12 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
             let temporary = try TemporaryDatabase()
             try await body(temporary.database)
             withExtendedLifetime(temporary) {}
-        case .remote:
+        case .remote, .remoteURLSession:
             let server = try await TestServer.start()
             defer { server.stop() }
-            let db = RemoteDatabase(url: server.adminURL.appendingPathComponent("behaviour"))
+            let db = RemoteDatabase(
+                url: server.adminURL.appendingPathComponent("behaviour"),
+                transport: self == .remote ? .automatic : .urlSession)
             try await db.create()
             try await body(db)
         }

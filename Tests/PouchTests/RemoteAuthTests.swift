@@ -11,10 +11,11 @@ import Testing
         "sizes": ["file": 1, "active": 2, "external": 3], "instance_start_time": "0",
     ]
 
-    @Test func basicCredentialsFromTheURLGoInAnAuthorizationHeader() async throws {
+    @Test(arguments: Transport.allCases)
+    func basicCredentialsFromTheURLGoInAnAuthorizationHeader(transport: Transport) async throws {
         let server = try StubHTTPServer { _ in .json(200, Self.info) }
         defer { server.stop() }
-        let db = RemoteDatabase(
+        let db = transport.database(
             url: URL(string: "http://admin:secret@127.0.0.1:\(server.port)/db")!)
 
         _ = try await db.info()
@@ -23,22 +24,24 @@ import Testing
         #expect(server.requests.first?.header("Authorization") == "Basic YWRtaW46c2VjcmV0")
     }
 
-    @Test func percentEncodedPasswordInTheURLIsDecodedFirst() async throws {
+    @Test(arguments: Transport.allCases)
+    func percentEncodedPasswordInTheURLIsDecodedFirst(transport: Transport) async throws {
         let server = try StubHTTPServer { _ in .json(200, Self.info) }
         defer { server.stop() }
         let url = URL(string: "http://u:p%40ss@127.0.0.1:\(server.port)/db")!
 
-        _ = try await RemoteDatabase(url: url).info()
+        _ = try await transport.database(url: url).info()
 
         // base64("u:p@ss") == "dTpwQHNz"
         #expect(server.requests.first?.header("Authorization") == "Basic dTpwQHNz")
     }
 
-    @Test func explicitCredentialsWinOverTheURLs() async throws {
+    @Test(arguments: Transport.allCases)
+    func explicitCredentialsWinOverTheURLs(transport: Transport) async throws {
         let server = try StubHTTPServer { _ in .json(200, Self.info) }
         defer { server.stop() }
         let url = URL(string: "http://x:y@127.0.0.1:\(server.port)/db")!
-        let db = RemoteDatabase(
+        let db = transport.database(
             url: url, credentials: .basic(username: "admin", password: "secret"))
 
         _ = try await db.info()
@@ -46,23 +49,25 @@ import Testing
         #expect(server.requests.first?.header("Authorization") == "Basic YWRtaW46c2VjcmV0")
     }
 
-    @Test func noCredentialsMeansNoAuthorizationHeader() async throws {
+    @Test(arguments: Transport.allCases)
+    func noCredentialsMeansNoAuthorizationHeader(transport: Transport) async throws {
         let server = try StubHTTPServer { _ in .json(200, Self.info) }
         defer { server.stop() }
 
-        _ = try await RemoteDatabase(url: server.url("/db")).info()
+        _ = try await transport.database(url: server.url("/db")).info()
 
         #expect(server.requests.first?.header("Authorization") == nil)
     }
 
-    @Test func customHeadersGoOnEveryRequestIncludingTheLogin() async throws {
+    @Test(arguments: Transport.allCases)
+    func customHeadersGoOnEveryRequestIncludingTheLogin(transport: Transport) async throws {
         let server = try StubHTTPServer { request in
             request.path == "/_session"
                 ? .json(200, ["ok": true], headers: [("Set-Cookie", "AuthSession=c1; Path=/")])
                 : .json(200, Self.info)
         }
         defer { server.stop() }
-        let db = RemoteDatabase(
+        let db = transport.database(
             url: server.url("/db"), credentials: .cookie(username: "u", password: "p"),
             headers: ["X-Proxy-Token": "t0k", "X-Other": "1"])
 
@@ -74,14 +79,15 @@ import Testing
         #expect(server.requests.allSatisfy { $0.header("X-Other") == "1" })
     }
 
-    @Test func cookieLoginPostsNameAndPasswordThenSendsTheCookie() async throws {
+    @Test(arguments: Transport.allCases)
+    func cookieLoginPostsNameAndPasswordThenSendsTheCookie(transport: Transport) async throws {
         let server = try StubHTTPServer { request in
             guard request.path == "/_session" else { return .json(200, Self.info) }
             let cookie = "AuthSession=YWRtaW46NjU; Version=1; Path=/; HttpOnly"
             return .json(200, ["ok": true, "name": "admin"], headers: [("Set-Cookie", cookie)])
         }
         defer { server.stop() }
-        let db = RemoteDatabase(
+        let db = transport.database(
             url: server.url("/db"), credentials: .cookie(username: "admin", password: "secret"))
 
         _ = try await db.info()
@@ -97,7 +103,8 @@ import Testing
         #expect(requests.allSatisfy { $0.header("Authorization") == nil })
     }
 
-    @Test func expiredCookieLeadsToOneFreshLoginAndARetry() async throws {
+    @Test(arguments: Transport.allCases)
+    func expiredCookieLeadsToOneFreshLoginAndARetry(transport: Transport) async throws {
         let logins = Mutex(0)
         let server = try StubHTTPServer { request in
             if request.path == "/_session" {
@@ -113,7 +120,7 @@ import Testing
             return .json(200, Self.info)
         }
         defer { server.stop() }
-        let db = RemoteDatabase(
+        let db = transport.database(
             url: server.url("/db"), credentials: .cookie(username: "u", password: "p"))
 
         let info = try await db.info()
@@ -124,7 +131,8 @@ import Testing
         #expect(requests[3].header("Cookie") == "AuthSession=c2")
     }
 
-    @Test func secondRejectionAfterAFreshLoginSurfacesUnauthorized() async throws {
+    @Test(arguments: Transport.allCases)
+    func secondRejectionAfterAFreshLoginSurfacesUnauthorized(transport: Transport) async throws {
         let server = try StubHTTPServer { request in
             if request.path == "/_session" {
                 return .json(200, ["ok": true], headers: [("Set-Cookie", "AuthSession=c")])
@@ -132,7 +140,7 @@ import Testing
             return .error(401, "unauthorized", "You are not authorized to access this db.")
         }
         defer { server.stop() }
-        let db = RemoteDatabase(
+        let db = transport.database(
             url: server.url("/db"), credentials: .cookie(username: "u", password: "p"))
 
         let error = await #expect(throws: PouchError.self) { _ = try await db.info() }
@@ -141,12 +149,13 @@ import Testing
         #expect(server.requests.map(\.path) == ["/_session", "/db", "/_session", "/db"])
     }
 
-    @Test func wrongPasswordAtLoginSurfacesTheServersError() async throws {
+    @Test(arguments: Transport.allCases)
+    func wrongPasswordAtLoginSurfacesTheServersError(transport: Transport) async throws {
         let server = try StubHTTPServer { _ in
             .error(401, "unauthorized", "Name or password is incorrect.")
         }
         defer { server.stop() }
-        let db = RemoteDatabase(
+        let db = transport.database(
             url: server.url("/db"), credentials: .cookie(username: "u", password: "bad"))
 
         let error = await #expect(throws: PouchError.self) { _ = try await db.info() }
@@ -155,7 +164,8 @@ import Testing
         #expect(server.requests.map(\.path) == ["/_session"])
     }
 
-    @Test func concurrentRequestsShareOneLogin() async throws {
+    @Test(arguments: Transport.allCases)
+    func concurrentRequestsShareOneLogin(transport: Transport) async throws {
         let server = try StubHTTPServer { request in
             guard request.path == "/_session" else { return .json(200, Self.info) }
             let reply = StubHTTPServer.Reply.json(
@@ -163,7 +173,7 @@ import Testing
             return .delayed(.milliseconds(100), reply)
         }
         defer { server.stop() }
-        let db = RemoteDatabase(
+        let db = transport.database(
             url: server.url("/db"), credentials: .cookie(username: "u", password: "p"))
 
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -175,7 +185,8 @@ import Testing
         #expect(server.requests.filter { $0.path == "/db" }.count == 5)
     }
 
-    @Test func refreshedCookieFromAnyAnswerIsUsedNext() async throws {
+    @Test(arguments: Transport.allCases)
+    func refreshedCookieFromAnyAnswerIsUsedNext(transport: Transport) async throws {
         let server = try StubHTTPServer { request in
             if request.path == "/_session" {
                 return .json(200, ["ok": true], headers: [("Set-Cookie", "AuthSession=old")])
@@ -183,7 +194,7 @@ import Testing
             return .json(200, Self.info, headers: [("Set-Cookie", "AuthSession=new; Path=/")])
         }
         defer { server.stop() }
-        let db = RemoteDatabase(
+        let db = transport.database(
             url: server.url("/db"), credentials: .cookie(username: "u", password: "p"))
 
         _ = try await db.info()

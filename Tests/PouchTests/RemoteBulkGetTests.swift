@@ -30,7 +30,8 @@ import Testing
             id: "nope", docs: [.error(id: "nope", rev: nil, error: .notFound("missing"))]),
     ]
 
-    @Test func bulkGetPostsTheRequestsAndReadsOkAndErrorItems() async throws {
+    @Test(arguments: Transport.allCases)
+    func bulkGetPostsTheRequestsAndReadsOkAndErrorItems(transport: Transport) async throws {
         // CouchDB 3.5's answer in scenario API-11.
         let answer: JSON = [
             "results": [
@@ -60,7 +61,7 @@ import Testing
         ]
         let server = try StubHTTPServer { _ in .json(200, answer) }
         defer { server.stop() }
-        let db = RemoteDatabase(url: server.url("/db"))
+        let db = transport.database(url: server.url("/db"))
         let requests = [
             BulkGetRequest(id: "a", rev: RevisionID("2-a2"), attsSince: [RevisionID("1-a1")!]),
             BulkGetRequest(id: "nope"),
@@ -84,11 +85,11 @@ import Testing
             ])
     }
 
-    @Test(arguments: [400, 404, 405, 500, 502])
-    func unusableBulkGetFallsBackToOpenRevs(status: Int) async throws {
+    @Test(arguments: Transport.allCases, [400, 404, 405, 500, 502])
+    func unusableBulkGetFallsBackToOpenRevs(transport: Transport, status: Int) async throws {
         let server = try Self.server(bulkGetReply: .error(status, "x", "no _bulk_get here"))
         defer { server.stop() }
-        let db = RemoteDatabase(url: server.url("/db"))
+        let db = transport.database(url: server.url("/db"))
 
         let results = try await db.bulkGet(
             Self.requests, options: BulkGetOptions(revs: true, latest: true))
@@ -103,11 +104,12 @@ import Testing
         #expect(nope.query["open_revs"] == "all")
     }
 
-    @Test func fallbackSticksAfter405() async throws {
+    @Test(arguments: Transport.allCases)
+    func fallbackSticksAfter405(transport: Transport) async throws {
         let reply = StubHTTPServer.Reply.error(405, "method_not_allowed", "Only GET allowed")
         let server = try Self.server(bulkGetReply: reply)
         defer { server.stop() }
-        let db = RemoteDatabase(url: server.url("/db"))
+        let db = transport.database(url: server.url("/db"))
 
         _ = try await db.bulkGet(Self.requests, options: BulkGetOptions())
         let second = try await db.bulkGet(Self.requests, options: BulkGetOptions())
@@ -118,7 +120,8 @@ import Testing
         #expect(server.requests.count == 5)
     }
 
-    @Test func serverErrorFallsBackOnlyThatOnce() async throws {
+    @Test(arguments: Transport.allCases)
+    func serverErrorFallsBackOnlyThatOnce(transport: Transport) async throws {
         let attempts = Mutex(0)
         let server = try StubHTTPServer { request in
             if request.path == "/db/_bulk_get" {
@@ -132,7 +135,7 @@ import Testing
             return .json(200, [["ok": ["_id": "a", "_rev": "2-a2", "v": "a"]]])
         }
         defer { server.stop() }
-        let db = RemoteDatabase(url: server.url("/db"))
+        let db = transport.database(url: server.url("/db"))
         let one = [BulkGetRequest(id: "a", rev: RevisionID("2-a2"))]
 
         _ = try await db.bulkGet(one, options: BulkGetOptions())
@@ -141,11 +144,12 @@ import Testing
         #expect(server.requests.map(\.path) == ["/db/_bulk_get", "/db/a", "/db/_bulk_get"])
     }
 
-    @Test func missingDatabaseIsAnErrorNotAFallback() async throws {
+    @Test(arguments: Transport.allCases)
+    func missingDatabaseIsAnErrorNotAFallback(transport: Transport) async throws {
         let reply = StubHTTPServer.Reply.error(404, "not_found", "Database does not exist.")
         let server = try Self.server(bulkGetReply: reply)
         defer { server.stop() }
-        let db = RemoteDatabase(url: server.url("/db"))
+        let db = transport.database(url: server.url("/db"))
 
         let error = await #expect(throws: PouchError.self) {
             _ = try await db.bulkGet(Self.requests, options: BulkGetOptions())
@@ -155,7 +159,8 @@ import Testing
         #expect(server.requests.count == 1)
     }
 
-    @Test func fallbackKeepsOrderAndAtMostEightReadsInFlight() async throws {
+    @Test(arguments: Transport.allCases)
+    func fallbackKeepsOrderAndAtMostEightReadsInFlight(transport: Transport) async throws {
         let inFlight = Mutex((now: 0, most: 0))
         let server = try StubHTTPServer { request in
             if request.path == "/db/_bulk_get" { return .error(404, "not_found", "missing") }
@@ -169,7 +174,7 @@ import Testing
             return .json(200, [["ok": ["_id": .string(id), "_rev": "1-x"]]])
         }
         defer { server.stop() }
-        let db = RemoteDatabase(url: server.url("/db"))
+        let db = transport.database(url: server.url("/db"))
         let requests = (0..<30).map { BulkGetRequest(id: "doc\($0)", rev: RevisionID("1-x")) }
 
         let results = try await db.bulkGet(requests, options: BulkGetOptions())
@@ -180,13 +185,14 @@ import Testing
         #expect(server.requests.count == 31)
     }
 
-    @Test func fallbackMissingRevisionIsANotFoundItem() async throws {
+    @Test(arguments: Transport.allCases)
+    func fallbackMissingRevisionIsANotFoundItem(transport: Transport) async throws {
         let server = try StubHTTPServer { request in
             if request.path == "/db/_bulk_get" { return .error(405, "method_not_allowed", "") }
             return .json(200, [["missing": "9-zz"]])
         }
         defer { server.stop() }
-        let db = RemoteDatabase(url: server.url("/db"))
+        let db = transport.database(url: server.url("/db"))
 
         let results = try await db.bulkGet(
             [BulkGetRequest(id: "a", rev: RevisionID("9-zz"))], options: BulkGetOptions())
@@ -198,12 +204,13 @@ import Testing
             ])
     }
 
-    @Test func fallbackStopsOnANetworkError() async throws {
+    @Test(arguments: Transport.allCases)
+    func fallbackStopsOnANetworkError(transport: Transport) async throws {
         let server = try StubHTTPServer { request in
             request.path == "/db/_bulk_get" ? .error(405, "method_not_allowed", "") : .drop
         }
         defer { server.stop() }
-        let db = RemoteDatabase(url: server.url("/db"))
+        let db = transport.database(url: server.url("/db"))
 
         let error = await #expect(throws: PouchError.self) {
             _ = try await db.bulkGet(Self.requests, options: BulkGetOptions())

@@ -32,16 +32,18 @@ import Testing
     ]
 
     func run(
-        _ options: ChangesOptions, reply: StubHTTPServer.Reply = .json(200, answer)
+        _ transport: Transport, _ options: ChangesOptions,
+        reply: StubHTTPServer.Reply = .json(200, answer)
     ) async throws -> (ChangesResponse, [StubHTTPServer.Request]) {
         let server = try StubHTTPServer { _ in reply }
         defer { server.stop() }
-        let response = try await RemoteDatabase(url: server.url("/db")).changes(options)
+        let response = try await transport.database(url: server.url("/db")).changes(options)
         return (response, server.requests)
     }
 
-    @Test func readsRowsAndKeepsSequencesExactlyAsSent() async throws {
-        let (response, _) = try await run(ChangesOptions())
+    @Test(arguments: Transport.allCases)
+    func readsRowsAndKeepsSequencesExactlyAsSent(transport: Transport) async throws {
+        let (response, _) = try await run(transport, ChangesOptions())
 
         #expect(response.results.map(\.id) == ["a", "b", "c"])
         #expect(response.results[0].seq == "1-g1AAAAB4eJzLYWBgYMpgTmHgz8tPSTV0MDQy")
@@ -53,11 +55,13 @@ import Testing
         #expect(response.pending == 2)
     }
 
-    @Test func integerSequencesOfCouchDB1StayIntegers() async throws {
+    @Test(arguments: Transport.allCases)
+    func integerSequencesOfCouchDB1StayIntegers(transport: Transport) async throws {
         let answer: JSON = [
             "results": [["seq": 12, "id": "a", "changes": [["rev": "1-a"]]]], "last_seq": 12,
         ]
         let (response, requests) = try await run(
+            transport,
             ChangesOptions(since: .sequence(7)), reply: .json(200, answer))
 
         #expect(response.results[0].seq == .int(12))
@@ -66,13 +70,14 @@ import Testing
         #expect(requests.first?.query == ["since": "7"])
     }
 
-    @Test func optionsBecomeQueryParameters() async throws {
+    @Test(arguments: Transport.allCases)
+    func optionsBecomeQueryParameters(transport: Transport) async throws {
         var options = ChangesOptions(
             since: .sequence("5-g1AAAA+/x"), limit: 10, descending: true, includeDocs: true,
             conflicts: true, attachments: true, style: .allDocs)
         options.timeout = 5000
         options.heartbeat = 1000
-        let (_, requests) = try await run(options)
+        let (_, requests) = try await run(transport, options)
 
         let sent = try #require(requests.first)
         #expect(sent.method == "GET")
@@ -87,16 +92,18 @@ import Testing
         #expect(sent.rawQuery.contains("since=5-g1AAAA%2B%2Fx"))
     }
 
-    @Test func sinceNowIsSentAsNowAndStartAsNothing() async throws {
-        let (_, now) = try await run(ChangesOptions(since: .now))
-        let (_, start) = try await run(ChangesOptions(since: .start))
+    @Test(arguments: Transport.allCases)
+    func sinceNowIsSentAsNowAndStartAsNothing(transport: Transport) async throws {
+        let (_, now) = try await run(transport, ChangesOptions(since: .now))
+        let (_, start) = try await run(transport, ChangesOptions(since: .start))
         #expect(now.first?.query == ["since": "now"])
         #expect(start.first?.target == "/db/_changes")
     }
 
-    @Test func docIDsFilterPostsTheIDsInTheBody() async throws {
+    @Test(arguments: Transport.allCases)
+    func docIDsFilterPostsTheIDsInTheBody(transport: Transport) async throws {
         let ids = (0..<5000).map { "doc-\($0)" }
-        let (_, requests) = try await run(ChangesOptions(filter: .docIDs(ids)))
+        let (_, requests) = try await run(transport, ChangesOptions(filter: .docIDs(ids)))
 
         let sent = try #require(requests.first)
         #expect(sent.method == "POST")
@@ -106,9 +113,10 @@ import Testing
         #expect(sent.json?["doc_ids"]?[4999] == "doc-4999")
     }
 
-    @Test func selectorFilterPostsTheSelector() async throws {
+    @Test(arguments: Transport.allCases)
+    func selectorFilterPostsTheSelector(transport: Transport) async throws {
         let selector: JSON = ["type": "person", "age": ["$gt": 18]]
-        let (_, requests) = try await run(ChangesOptions(filter: .selector(selector)))
+        let (_, requests) = try await run(transport, ChangesOptions(filter: .selector(selector)))
 
         let sent = try #require(requests.first)
         #expect(sent.method == "POST")
@@ -116,10 +124,11 @@ import Testing
         #expect(sent.json == ["selector": selector])
     }
 
-    @Test func serverFilterNamesTheFunctionAndPassesItsParameters() async throws {
+    @Test(arguments: Transport.allCases)
+    func serverFilterNamesTheFunctionAndPassesItsParameters(transport: Transport) async throws {
         let filter = ChangesFilter.server(
             name: "app/by_place", queryParameters: ["place": "a b+c", "depth": "2"])
-        let (_, requests) = try await run(ChangesOptions(filter: filter))
+        let (_, requests) = try await run(transport, ChangesOptions(filter: filter))
 
         let sent = try #require(requests.first)
         #expect(sent.method == "GET")
@@ -127,9 +136,10 @@ import Testing
         #expect(sent.rawQuery.contains("place=a%20b%2Bc"))
     }
 
-    @Test func predicateFilterReadsDocumentsAndKeepsMatchesOnly() async throws {
+    @Test(arguments: Transport.allCases)
+    func predicateFilterReadsDocumentsAndKeepsMatchesOnly(transport: Transport) async throws {
         let filter = ChangesFilter.predicate(identity: "people") { $0["type"] == "person" }
-        let (response, requests) = try await run(ChangesOptions(filter: filter))
+        let (response, requests) = try await run(transport, ChangesOptions(filter: filter))
 
         #expect(response.results.map(\.id) == ["c"])
         #expect(response.results[0].doc == nil)
@@ -137,7 +147,8 @@ import Testing
         #expect(requests.first?.query == ["include_docs": "true"])
     }
 
-    @Test func predicateFilterWithLimitReadsOnUntilEnoughMatch() async throws {
+    @Test(arguments: Transport.allCases)
+    func predicateFilterWithLimitReadsOnUntilEnoughMatch(transport: Transport) async throws {
         // The feed holds d1...d6 at sequences 1...6; only odd ones match.
         let server = try StubHTTPServer { request in
             let since = Int(request.query["since"] ?? "0") ?? 0
@@ -157,7 +168,7 @@ import Testing
         let filter = ChangesFilter.predicate(identity: "odd") { $0["odd"] == true }
         let options = ChangesOptions(limit: 2, includeDocs: true, filter: filter)
 
-        let response = try await RemoteDatabase(url: server.url("/db")).changes(options)
+        let response = try await transport.database(url: server.url("/db")).changes(options)
 
         // Asking for 2 reads d1, d2 (d1 matches), then 1 more: d3 matches.
         #expect(response.results.map(\.id) == ["d1", "d3"])
@@ -167,19 +178,21 @@ import Testing
         #expect(server.requests.map { $0.query["since"] } == [nil, "2"])
     }
 
-    @Test func predicateFilterWithoutLimitStopsAtTheEndOfTheFeed() async throws {
+    @Test(arguments: Transport.allCases)
+    func predicateFilterWithoutLimitStopsAtTheEndOfTheFeed(transport: Transport) async throws {
         let filter = ChangesFilter.predicate(identity: "none") { _ in false }
-        let (response, requests) = try await run(ChangesOptions(filter: filter))
+        let (response, requests) = try await run(transport, ChangesOptions(filter: filter))
 
         #expect(response.results.isEmpty)
         #expect(response.lastSeq == "5-g1AAAAB4eJzLYWBgYMpgTmHgz8tPSTV0MDQy")
         #expect(requests.count == 1)
     }
 
-    @Test func databaseMissingIsNotFound() async throws {
+    @Test(arguments: Transport.allCases)
+    func databaseMissingIsNotFound(transport: Transport) async throws {
         let reply = StubHTTPServer.Reply.error(404, "not_found", "Database does not exist.")
         let error = await #expect(throws: PouchError.self) {
-            _ = try await run(ChangesOptions(), reply: reply)
+            _ = try await run(transport, ChangesOptions(), reply: reply)
         }
         #expect(error == PouchError.notFound("Database does not exist."))
     }

@@ -8,13 +8,14 @@ import Testing
 @Suite struct RemoteDocumentTests {
     /// A database on a stub server answering with `handler`.
     func withDatabase(
-        _ handler: @escaping StubHTTPServer.Handler,
+        _ transport: Transport, _ handler: @escaping StubHTTPServer.Handler,
         _ body: (RemoteDatabase, StubHTTPServer) async throws -> Void
     ) async throws {
-        try await StubHTTPServer.withDatabase(handler, body)
+        try await StubHTTPServer.withDatabase(handler, transport: transport.choice, body)
     }
 
-    @Test func infoReadsCouchDB3Answer() async throws {
+    @Test(arguments: Transport.allCases)
+    func infoReadsCouchDB3Answer(transport: Transport) async throws {
         let answer: JSON = [
             "db_name": "db", "purge_seq": "0-g1AAAA", "update_seq": "7-g1AAAABx",
             "sizes": ["file": 41_198, "external": 120, "active": 2_214], "props": [:],
@@ -22,7 +23,7 @@ import Testing
             "compact_running": false, "cluster": ["q": 2, "n": 1, "w": 1, "r": 1],
             "instance_start_time": "0",
         ]
-        try await withDatabase({ _ in .json(200, answer) }) { db, server in
+        try await withDatabase(transport, { _ in .json(200, answer) }) { db, server in
             let info = try await db.info()
             #expect(
                 info
@@ -35,7 +36,8 @@ import Testing
         }
     }
 
-    @Test func createDestroyAndExistsUseTheDatabaseURL() async throws {
+    @Test(arguments: Transport.allCases)
+    func createDestroyAndExistsUseTheDatabaseURL(transport: Transport) async throws {
         let handler: StubHTTPServer.Handler = { request in
             switch request.method {
             case "PUT": return .json(201, ["ok": true])
@@ -43,7 +45,7 @@ import Testing
             default: return .response(status: 404, headers: [], body: [])
             }
         }
-        try await withDatabase(handler) { db, server in
+        try await withDatabase(transport, handler) { db, server in
             try await db.create()
             try await db.destroy()
             let exists = try await db.exists()
@@ -53,25 +55,29 @@ import Testing
         }
     }
 
-    @Test func existsIsTrueOn200() async throws {
-        try await withDatabase({ _ in .response(status: 200, headers: [], body: []) }) { db, _ in
+    @Test(arguments: Transport.allCases)
+    func existsIsTrueOn200(transport: Transport) async throws {
+        try await withDatabase(transport, { _ in .response(status: 200, headers: [], body: []) }) {
+            db, _ in
             let exists = try await db.exists()
             #expect(exists)
         }
     }
 
-    @Test func headAnswerWithAContentLengthButNoBodyIsComplete() async throws {
+    @Test(arguments: Transport.allCases)
+    func headAnswerWithAContentLengthButNoBodyIsComplete(transport: Transport) async throws {
         // CouchDB answers HEAD with the Content-Length of the GET body.
         let reply = StubHTTPServer.Reply.truncated(status: 200, declaredLength: 231, body: [])
-        try await withDatabase({ _ in reply }) { db, _ in
+        try await withDatabase(transport, { _ in reply }) { db, _ in
             let exists = try await db.exists()
             #expect(exists)
         }
     }
 
-    @Test func getSendsEveryOptionAsCouchDBNamesIt() async throws {
+    @Test(arguments: Transport.allCases)
+    func getSendsEveryOptionAsCouchDBNamesIt(transport: Transport) async throws {
         let doc: JSON = ["_id": "d", "_rev": "3-c", "v": 1]
-        try await withDatabase({ _ in .json(200, doc) }) { db, server in
+        try await withDatabase(transport, { _ in .json(200, doc) }) { db, server in
             let options = GetOptions(
                 rev: RevisionID("3-c"), revs: true, revsInfo: true, conflicts: true,
                 deletedConflicts: true, localSeq: true, attachments: true,
@@ -88,18 +94,21 @@ import Testing
         }
     }
 
-    @Test func getWithoutOptionsHasNoQuery() async throws {
-        try await withDatabase({ _ in .json(200, ["_id": "d", "_rev": "1-a"]) }) { db, server in
+    @Test(arguments: Transport.allCases)
+    func getWithoutOptionsHasNoQuery(transport: Transport) async throws {
+        try await withDatabase(transport, { _ in .json(200, ["_id": "d", "_rev": "1-a"]) }) {
+            db, server in
             _ = try await db.get("d")
             #expect(server.requests.first?.target == "/db/d")
         }
     }
 
-    @Test func openRevisionsAsksForJSONAndReadsOkAndMissing() async throws {
+    @Test(arguments: Transport.allCases)
+    func openRevisionsAsksForJSONAndReadsOkAndMissing(transport: Transport) async throws {
         let answer: JSON = [
             ["ok": ["_id": "d", "_rev": "3-cccc", "v": "c"]], ["missing": "9-zzzz"],
         ]
-        try await withDatabase({ _ in .json(200, answer) }) { db, server in
+        try await withDatabase(transport, { _ in .json(200, answer) }) { db, server in
             let results = try await db.openRevisions(
                 "d", revisions: .revisions([RevisionID("3-cccc")!, RevisionID("9-zzzz")!]),
                 options: GetOptions(revs: true, latest: true))
@@ -118,8 +127,10 @@ import Testing
         }
     }
 
-    @Test func openRevisionsAllOfAMissingDocumentIsNotFound() async throws {
-        try await withDatabase({ _ in .error(404, "not_found", "missing") }) { db, server in
+    @Test(arguments: Transport.allCases)
+    func openRevisionsAllOfAMissingDocumentIsNotFound(transport: Transport) async throws {
+        try await withDatabase(transport, { _ in .error(404, "not_found", "missing") }) {
+            db, server in
             let error = await #expect(throws: PouchError.self) {
                 _ = try await db.openRevisions("nodoc", revisions: .all, options: GetOptions())
             }
@@ -128,9 +139,10 @@ import Testing
         }
     }
 
-    @Test func putSendsTheDocumentToItsIDAndReadsTheNewRevision() async throws {
+    @Test(arguments: Transport.allCases)
+    func putSendsTheDocumentToItsIDAndReadsTheNewRevision(transport: Transport) async throws {
         let answer: JSON = ["ok": true, "id": "a/b", "rev": "2-abc"]
-        try await withDatabase({ _ in .json(201, answer) }) { db, server in
+        try await withDatabase(transport, { _ in .json(201, answer) }) { db, server in
             let doc: JSON = ["_id": "a/b", "_rev": "1-x", "n": 1]
             let result = try await db.put(doc)
 
@@ -143,8 +155,9 @@ import Testing
         }
     }
 
-    @Test func putWithoutIDIsMissingIDWithoutARequest() async throws {
-        try await withDatabase({ _ in .json(201, [:]) }) { db, server in
+    @Test(arguments: Transport.allCases)
+    func putWithoutIDIsMissingIDWithoutARequest(transport: Transport) async throws {
+        try await withDatabase(transport, { _ in .json(201, [:]) }) { db, server in
             let error = await #expect(throws: PouchError.self) { try await db.put(["n": 1]) }
             #expect(error?.code.rawValue == "missing_id")
             #expect(error?.status == 412)
@@ -152,9 +165,10 @@ import Testing
         }
     }
 
-    @Test func postSendsToTheDatabase() async throws {
+    @Test(arguments: Transport.allCases)
+    func postSendsToTheDatabase(transport: Transport) async throws {
         let answer: JSON = ["ok": true, "id": "f00", "rev": "1-abc"]
-        try await withDatabase({ _ in .json(201, answer) }) { db, server in
+        try await withDatabase(transport, { _ in .json(201, answer) }) { db, server in
             let result = try await db.post(["n": 3])
             #expect(result == WriteResult(id: "f00", rev: RevisionID("1-abc")!))
             #expect(server.requests.first?.method == "POST")
@@ -163,9 +177,10 @@ import Testing
         }
     }
 
-    @Test func removeSendsDeleteWithTheRevision() async throws {
+    @Test(arguments: Transport.allCases)
+    func removeSendsDeleteWithTheRevision(transport: Transport) async throws {
         let answer: JSON = ["ok": true, "id": "d", "rev": "2-del"]
-        try await withDatabase({ _ in .json(200, answer) }) { db, server in
+        try await withDatabase(transport, { _ in .json(200, answer) }) { db, server in
             let result = try await db.remove("d", rev: RevisionID("1-abc")!)
             #expect(result.rev == RevisionID("2-del"))
             #expect(server.requests.first?.method == "DELETE")
@@ -173,7 +188,8 @@ import Testing
         }
     }
 
-    @Test func allDocsSendsRangeOptionsAsJSON() async throws {
+    @Test(arguments: Transport.allCases)
+    func allDocsSendsRangeOptionsAsJSON(transport: Transport) async throws {
         let answer: JSON = [
             "total_rows": 4, "offset": 1,
             "rows": [
@@ -181,7 +197,7 @@ import Testing
                 ["id": "banana", "key": "banana", "value": ["rev": "1-b"]],
             ],
         ]
-        try await withDatabase({ _ in .json(200, answer) }) { db, server in
+        try await withDatabase(transport, { _ in .json(200, answer) }) { db, server in
             let options = AllDocsOptions(
                 startKey: "c\u{fff0}", endKey: "b", inclusiveEnd: false, descending: true,
                 skip: 1, limit: 2, includeDocs: true, conflicts: true, updateSeq: true)
@@ -200,7 +216,8 @@ import Testing
         }
     }
 
-    @Test func allDocsKeysGoInAPostBodyAndMissingRowsAreRead() async throws {
+    @Test(arguments: Transport.allCases)
+    func allDocsKeysGoInAPostBodyAndMissingRowsAreRead(transport: Transport) async throws {
         let answer: JSON = [
             "total_rows": 2, "offset": .null,
             "rows": [
@@ -209,7 +226,7 @@ import Testing
             ],
         ]
         let keys = (0..<3000).map { "key-\($0)" }
-        try await withDatabase({ _ in .json(200, answer) }) { db, server in
+        try await withDatabase(transport, { _ in .json(200, answer) }) { db, server in
             let response = try await db.allDocs(AllDocsOptions(keys: keys, includeDocs: true))
 
             #expect(
@@ -225,9 +242,10 @@ import Testing
         }
     }
 
-    @Test func putAttachmentSendsRawBytesWithTheirType() async throws {
+    @Test(arguments: Transport.allCases)
+    func putAttachmentSendsRawBytesWithTheirType(transport: Transport) async throws {
         let answer: JSON = ["ok": true, "id": "d", "rev": "2-att"]
-        try await withDatabase({ _ in .json(201, answer) }) { db, server in
+        try await withDatabase(transport, { _ in .json(201, answer) }) { db, server in
             let bytes: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0, 255]
             let result = try await db.putAttachment(
                 docID: "d", name: "img.png", rev: RevisionID("1-a"), data: Data(bytes),
@@ -242,12 +260,13 @@ import Testing
         }
     }
 
-    @Test func getAttachmentReadsBytesTypeAndDigest() async throws {
+    @Test(arguments: Transport.allCases)
+    func getAttachmentReadsBytesTypeAndDigest(transport: Transport) async throws {
         // The scenario API-18 attachment: these 16 bytes have the MD5 digest
         // fN2r5d9k2qppJKVhPdIVCg== as CouchDB reports it.
         let bytes = [UInt8](Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUg==")!)
         let reply = StubHTTPServer.Reply.bytes(200, bytes, contentType: "image/png")
-        try await withDatabase({ _ in reply }) { db, server in
+        try await withDatabase(transport, { _ in reply }) { db, server in
             let attachment = try await db.getAttachment(
                 docID: "d", name: "img.png", rev: RevisionID("2-b"))
 
@@ -258,19 +277,21 @@ import Testing
         }
     }
 
-    @Test func getAttachmentPrefersTheServersContentMD5() async throws {
+    @Test(arguments: Transport.allCases)
+    func getAttachmentPrefersTheServersContentMD5(transport: Transport) async throws {
         let reply = StubHTTPServer.Reply.bytes(
             200, Array("hello".utf8), contentType: "text/plain",
             headers: [("Content-MD5", "XUFAKrxLKna5cZ2REBfFkg==")])
-        try await withDatabase({ _ in reply }) { db, _ in
+        try await withDatabase(transport, { _ in reply }) { db, _ in
             let attachment = try await db.getAttachment(docID: "d", name: "a.txt", rev: nil)
             #expect(attachment.digest == "md5-XUFAKrxLKna5cZ2REBfFkg==")
         }
     }
 
-    @Test func missingAttachmentIsNotFound() async throws {
+    @Test(arguments: Transport.allCases)
+    func missingAttachmentIsNotFound(transport: Transport) async throws {
         let reply = StubHTTPServer.Reply.error(404, "not_found", "Document is missing attachment")
-        try await withDatabase({ _ in reply }) { db, _ in
+        try await withDatabase(transport, { _ in reply }) { db, _ in
             let error = await #expect(throws: PouchError.self) {
                 _ = try await db.getAttachment(docID: "d", name: "nope.txt", rev: nil)
             }
@@ -278,9 +299,10 @@ import Testing
         }
     }
 
-    @Test func removeAttachmentSendsDeleteWithTheRevision() async throws {
+    @Test(arguments: Transport.allCases)
+    func removeAttachmentSendsDeleteWithTheRevision(transport: Transport) async throws {
         let answer: JSON = ["ok": true, "id": "d", "rev": "3-c"]
-        try await withDatabase({ _ in .json(200, answer) }) { db, server in
+        try await withDatabase(transport, { _ in .json(200, answer) }) { db, server in
             let result = try await db.removeAttachment(
                 docID: "_design/app", name: "note.txt", rev: RevisionID("2-b")!)
             #expect(result == WriteResult(id: "d", rev: RevisionID("3-c")!))

@@ -27,11 +27,14 @@ import Testing
         ("~keep.these_-", "~keep.these_-"),
     ]
 
-    @Test(arguments: cases)
-    func documentIDIsEncodedSoTheServerSeesItExactly(id: String, path: String) async throws {
+    @Test(arguments: Transport.allCases, cases)
+    func documentIDIsEncodedSoTheServerSeesItExactly(
+        transport: Transport, encoding: (id: String, path: String)
+    ) async throws {
+        let (id, path) = encoding
         let server = try StubHTTPServer { _ in .json(200, ["_id": .string(id), "_rev": "1-a"]) }
         defer { server.stop() }
-        let db = RemoteDatabase(url: server.url("/db"))
+        let db = transport.database(url: server.url("/db"))
 
         _ = try await db.get(id)
 
@@ -41,22 +44,24 @@ import Testing
         #expect(tail.removingPercentEncoding == id)
     }
 
-    @Test func attachmentNameKeepsItsSlashesAndEncodesTheRest() async throws {
+    @Test(arguments: Transport.allCases)
+    func attachmentNameKeepsItsSlashesAndEncodesTheRest(transport: Transport) async throws {
         let server = try StubHTTPServer { _ in .bytes(200, [1, 2], contentType: "image/png") }
         defer { server.stop() }
-        let db = RemoteDatabase(url: server.url("/db"))
+        let db = transport.database(url: server.url("/db"))
 
         _ = try await db.getAttachment(docID: "a/b", name: "dir/x y+.png", rev: nil)
 
         #expect(server.requests.first?.path == "/db/a%2Fb/dir/x%20y%2B.png")
     }
 
-    @Test func queryValuesEncodePlusSignsAndSeparators() async throws {
+    @Test(arguments: Transport.allCases)
+    func queryValuesEncodePlusSignsAndSeparators(transport: Transport) async throws {
         let server = try StubHTTPServer { _ in
             .json(200, ["total_rows": 0, "offset": 0, "rows": []])
         }
         defer { server.stop() }
-        let db = RemoteDatabase(url: server.url("/db"))
+        let db = transport.database(url: server.url("/db"))
 
         _ = try await db.allDocs(AllDocsOptions(startKey: "a+b&c=d", endKey: "é"))
 
@@ -66,14 +71,16 @@ import Testing
         #expect(sent.query["startkey"] == "\"a+b&c=d\"")
     }
 
-    @Test func databaseNameWithSlashStaysEncodedAndServerRootIsAboveIt() async throws {
+    @Test(arguments: Transport.allCases)
+    func databaseNameWithSlashStaysEncodedAndServerRootIsAboveIt(transport: Transport) async throws
+    {
         let server = try StubHTTPServer { request in
             request.path == "/prefix/_session"
                 ? .json(200, ["ok": true], headers: [("Set-Cookie", "AuthSession=abc; Path=/")])
                 : .json(200, ["_id": "d", "_rev": "1-a"])
         }
         defer { server.stop() }
-        let db = RemoteDatabase(
+        let db = transport.database(
             url: server.url("/prefix/org%2Fdb"),
             credentials: .cookie(username: "u", password: "p"))
 

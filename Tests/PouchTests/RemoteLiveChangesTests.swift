@@ -26,14 +26,15 @@ import Testing
         return changes
     }
 
-    @Test func longPollsOneAfterAnotherFromEachLastSequence() async throws {
+    @Test(arguments: Transport.allCases)
+    func longPollsOneAfterAnotherFromEachLastSequence(transport: Transport) async throws {
         let server = try StubHTTPServer(script: [
             Self.batch(["a", "b"], last: "seq-b"),
             Self.batch([], last: "seq-b"),
             Self.batch(["c"], last: "seq-c"),
         ])
         defer { server.stop() }
-        let db = RemoteDatabase(url: server.url("/db"))
+        let db = transport.database(url: server.url("/db"))
 
         let changes = try await Self.take(3, from: db.liveChanges(ChangesOptions(since: .now)))
 
@@ -45,14 +46,16 @@ import Testing
         #expect(queries.map { $0["since"] } == ["now", "seq-b", "seq-b"])
     }
 
-    @Test(arguments: [
-        StubHTTPServer.Reply.drop,
-        .truncated(status: 200, declaredLength: 80, body: Array(#"{"results":["#.utf8)),
-        .error(503, "service_unavailable", "restarting"),
-        .text(200, "<html>proxy</html>"),
-    ])
+    @Test(
+        arguments: Transport.allCases,
+        [
+            StubHTTPServer.Reply.drop,
+            .truncated(status: 200, declaredLength: 80, body: Array(#"{"results":["#.utf8)),
+            .error(503, "service_unavailable", "restarting"),
+            .text(200, "<html>proxy</html>"),
+        ])
     func resumesFromTheLastSequenceAfterAFailedRequest(
-        failure: StubHTTPServer.Reply
+        transport: Transport, failure: StubHTTPServer.Reply
     )
         async throws
     {
@@ -63,7 +66,7 @@ import Testing
             Self.batch(["b"], last: "seq-b"),
         ])
         defer { server.stop() }
-        let db = RemoteDatabase(url: server.url("/db"))
+        let db = transport.database(url: server.url("/db"))
         let feed = db.liveChanges(ChangesOptions(), reconnectDelay: .milliseconds(10))
 
         let changes = try await Self.take(2, from: feed)
@@ -73,13 +76,14 @@ import Testing
         #expect(sinces == [nil, "seq-a", "seq-a", "seq-a"])
     }
 
-    @Test func errorThatRetryingCannotFixEndsTheFeed() async throws {
+    @Test(arguments: Transport.allCases)
+    func errorThatRetryingCannotFixEndsTheFeed(transport: Transport) async throws {
         let server = try StubHTTPServer(script: [
             Self.batch(["a"], last: "seq-a"),
             .error(401, "unauthorized", "Session expired"),
         ])
         defer { server.stop() }
-        let db = RemoteDatabase(url: server.url("/db"))
+        let db = transport.database(url: server.url("/db"))
         var seen: [String] = []
 
         let error = await #expect(throws: PouchError.self) {
@@ -90,12 +94,13 @@ import Testing
         #expect(error == PouchError.unauthorized("Session expired"))
     }
 
-    @Test func cancellingTheConsumerEndsTheFeedAndItsRequest() async throws {
+    @Test(arguments: Transport.allCases)
+    func cancellingTheConsumerEndsTheFeedAndItsRequest(transport: Transport) async throws {
         let server = try StubHTTPServer { _ in
             .delayed(.seconds(120), Self.batch(["late"], last: "seq-late"))
         }
         defer { server.stop() }
-        let db = RemoteDatabase(url: server.url("/db"))
+        let db = transport.database(url: server.url("/db"))
         let consumer = Task {
             var ids: [String] = []
             for try await change in db.liveChanges(ChangesOptions()) { ids.append(change.id) }
@@ -109,7 +114,8 @@ import Testing
         #expect(server.requests.count == 1)
     }
 
-    @Test func heartbeatNewlinesBeforeTheResultAreSkipped() async throws {
+    @Test(arguments: Transport.allCases)
+    func heartbeatNewlinesBeforeTheResultAreSkipped(transport: Transport) async throws {
         let body =
             Array(#"{"results":[{"seq":"s1","id":"a","changes":[{"rev":"1-a"}]}],"#.utf8)
             + Array(#""last_seq":"s1"}"#.utf8)
@@ -117,19 +123,20 @@ import Testing
             status: 200, chunks: [[10], [10], body], interval: .milliseconds(20))
         let server = try StubHTTPServer(script: [reply])
         defer { server.stop() }
-        let db = RemoteDatabase(url: server.url("/db"))
+        let db = transport.database(url: server.url("/db"))
 
         let changes = try await Self.take(1, from: db.liveChanges(ChangesOptions()))
 
         #expect(changes.map(\.id) == ["a"])
     }
 
-    @Test func longPollMayOutlastTheIdleTimeoutByItsOwnTimeout() async throws {
+    @Test(arguments: Transport.allCases)
+    func longPollMayOutlastTheIdleTimeoutByItsOwnTimeout(transport: Transport) async throws {
         let reply = StubHTTPServer.Reply.delayed(
             .milliseconds(800), Self.batch(["a"], last: "seq-a"))
         let server = try StubHTTPServer(script: [reply])
         defer { server.stop() }
-        let db = RemoteDatabase(
+        let db = transport.database(
             url: server.url("/db"), credentials: nil,
             timeouts: RemoteTimeouts(request: .milliseconds(300)))
         var options = ChangesOptions()
@@ -141,12 +148,13 @@ import Testing
         #expect(server.requests.first?.query["timeout"] == "5000")
     }
 
-    @Test func waitForChangesLongPollsForOneChange() async throws {
+    @Test(arguments: Transport.allCases)
+    func waitForChangesLongPollsForOneChange(transport: Transport) async throws {
         let server = try StubHTTPServer(script: [
             Self.batch([], last: "seq-0"), Self.batch(["a"], last: "seq-a"),
         ])
         defer { server.stop() }
-        let db = RemoteDatabase(url: server.url("/db"))
+        let db = transport.database(url: server.url("/db"))
 
         let first = try await db.waitForChanges(since: "seq-0", timeout: .seconds(2))
         let second = try await db.waitForChanges(since: "seq-0", timeout: .seconds(2))

@@ -6,18 +6,19 @@ import Testing
 /// Mango `_find` and `_index` requests (shapes from scenario API-21).
 @Suite struct RemoteQueryTests {
     func withDatabase(
-        _ reply: StubHTTPServer.Reply,
+        _ transport: Transport, _ reply: StubHTTPServer.Reply,
         _ body: (RemoteDatabase, StubHTTPServer) async throws -> Void
     ) async throws {
-        try await StubHTTPServer.withDatabase({ _ in reply }, body)
+        try await StubHTTPServer.withDatabase({ _ in reply }, transport: transport.choice, body)
     }
 
-    @Test func findPostsTheQueryAsMangoWritesIt() async throws {
+    @Test(arguments: Transport.allCases)
+    func findPostsTheQueryAsMangoWritesIt(transport: Transport) async throws {
         let answer: JSON = [
             "docs": [["_id": "r2"], ["_id": "r3"]], "bookmark": "g1AAAA",
             "execution_stats": ["total_docs_examined": 3],
         ]
-        try await withDatabase(.json(200, answer)) { db, server in
+        try await withDatabase(transport, .json(200, answer)) { db, server in
             var query = FindQuery(
                 selector: ["type": "visit"], fields: ["_id"],
                 sort: [SortField("type"), SortField("date", ascending: false)], limit: 2,
@@ -41,16 +42,18 @@ import Testing
         }
     }
 
-    @Test func findWithOneIndexNameSendsItAsAString() async throws {
-        try await withDatabase(.json(200, ["docs": []])) { db, server in
+    @Test(arguments: Transport.allCases)
+    func findWithOneIndexNameSendsItAsAString(transport: Transport) async throws {
+        try await withDatabase(transport, .json(200, ["docs": []])) { db, server in
             _ = try await db.find(FindQuery(selector: [:], useIndex: ["visits"]))
             #expect(server.requests.first?.json?["use_index"] == "visits")
         }
     }
 
-    @Test func createIndexPostsTheDefinition() async throws {
+    @Test(arguments: Transport.allCases)
+    func createIndexPostsTheDefinition(transport: Transport) async throws {
         let answer: JSON = ["result": "created", "id": "_design/visits", "name": "by-type-date"]
-        try await withDatabase(.json(200, answer)) { db, server in
+        try await withDatabase(transport, .json(200, answer)) { db, server in
             let result = try await db.createIndex(
                 IndexDefinition(
                     fields: [SortField("type"), SortField("date")], name: "by-type-date",
@@ -71,7 +74,8 @@ import Testing
         }
     }
 
-    @Test func indexesReadsThePrimaryAndJSONIndexes() async throws {
+    @Test(arguments: Transport.allCases)
+    func indexesReadsThePrimaryAndJSONIndexes(transport: Transport) async throws {
         let answer: JSON = [
             "total_rows": 2,
             "indexes": [
@@ -86,7 +90,7 @@ import Testing
                 ],
             ],
         ]
-        try await withDatabase(.json(200, answer)) { db, _ in
+        try await withDatabase(transport, .json(200, answer)) { db, _ in
             let indexes = try await db.indexes()
             #expect(
                 indexes == [
@@ -99,8 +103,9 @@ import Testing
         }
     }
 
-    @Test func deleteIndexUsesTheDesignNameWithoutPrefix() async throws {
-        try await withDatabase(.json(200, ["ok": true])) { db, server in
+    @Test(arguments: Transport.allCases)
+    func deleteIndexUsesTheDesignNameWithoutPrefix(transport: Transport) async throws {
+        try await withDatabase(transport, .json(200, ["ok": true])) { db, server in
             try await db.deleteIndex(ddoc: "_design/visits", name: "by type")
             try await db.deleteIndex(ddoc: "visits", name: "by-date")
             #expect(server.requests.map(\.method) == ["DELETE", "DELETE"])
@@ -111,11 +116,12 @@ import Testing
         }
     }
 
-    @Test func findErrorsKeepMangosNames() async throws {
+    @Test(arguments: Transport.allCases)
+    func findErrorsKeepMangosNames(transport: Transport) async throws {
         let reply = StubHTTPServer.Reply.error(
             400, "no_usable_index",
             "No index exists for this sort, try indexing by the sort fields.")
-        try await withDatabase(reply) { db, _ in
+        try await withDatabase(transport, reply) { db, _ in
             let error = await #expect(throws: PouchError.self) {
                 _ = try await db.find(FindQuery(selector: [:], sort: [SortField("x")]))
             }

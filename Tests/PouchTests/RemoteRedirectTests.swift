@@ -6,7 +6,8 @@ import Testing
 /// Redirects are followed only to the same origin, so credentials never
 /// reach another server.
 @Suite struct RemoteRedirectTests {
-    @Test func redirectToAnotherOriginIsNotFollowed() async throws {
+    @Test(arguments: Transport.allCases)
+    func redirectToAnotherOriginIsNotFollowed(transport: Transport) async throws {
         let other = try StubHTTPServer { _ in .json(200, ["db_name": "x", "doc_count": 0]) }
         defer { other.stop() }
         let server = try StubHTTPServer { _ in
@@ -16,7 +17,7 @@ import Testing
         let url = URL(string: "http://admin:secret@127.0.0.1:\(server.port)/db")!
 
         let error = await #expect(throws: PouchError.self) {
-            _ = try await RemoteDatabase(url: url).info()
+            _ = try await transport.database(url: url).info()
         }
 
         #expect(error?.status == 302)
@@ -24,7 +25,8 @@ import Testing
         #expect(other.requests.isEmpty)
     }
 
-    @Test func redirectWithinTheSameServerIsFollowed() async throws {
+    @Test(arguments: Transport.allCases)
+    func redirectWithinTheSameServerIsFollowed(transport: Transport) async throws {
         let info: JSON = ["db_name": "db", "doc_count": 0, "update_seq": "1-a"]
         let server = try StubHTTPServer { request in
             request.path == "/old"
@@ -33,7 +35,7 @@ import Testing
         }
         defer { server.stop() }
 
-        let result = try await RemoteDatabase(url: server.url("/old")).info()
+        let result = try await transport.database(url: server.url("/old")).info()
 
         #expect(result.name == "db")
         #expect(server.requests.map(\.path) == ["/old", "/db"])

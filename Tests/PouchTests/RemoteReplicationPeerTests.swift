@@ -7,18 +7,19 @@ import Testing
 /// checkpoint documents (shapes from scenarios API-09, 10, 12 and 17).
 @Suite struct RemoteReplicationPeerTests {
     func withDatabase(
-        _ handler: @escaping StubHTTPServer.Handler,
+        _ transport: Transport, _ handler: @escaping StubHTTPServer.Handler,
         _ body: (RemoteDatabase, StubHTTPServer) async throws -> Void
     ) async throws {
-        try await StubHTTPServer.withDatabase(handler, body)
+        try await StubHTTPServer.withDatabase(handler, transport: transport.choice, body)
     }
 
-    @Test func revsDiffPostsRevisionsAndReadsMissingAndAncestors() async throws {
+    @Test(arguments: Transport.allCases)
+    func revsDiffPostsRevisionsAndReadsMissingAndAncestors(transport: Transport) async throws {
         let answer: JSON = [
             "a": ["missing": ["4-a4", "2-zz"], "possible_ancestors": ["3-a3"]],
             "new": ["missing": ["1-n1"]],
         ]
-        try await withDatabase({ _ in .json(200, answer) }) { db, server in
+        try await withDatabase(transport, { _ in .json(200, answer) }) { db, server in
             let diff = try await db.revsDiff([
                 "a": [RevisionID("3-a3")!, RevisionID("4-a4")!, RevisionID("2-zz")!],
                 "new": [RevisionID("1-n1")!],
@@ -38,11 +39,12 @@ import Testing
         }
     }
 
-    @Test func bulkDocsWithNewEditsFalseSaysSoAndReadsOnlyFailures() async throws {
+    @Test(arguments: Transport.allCases)
+    func bulkDocsWithNewEditsFalseSaysSoAndReadsOnlyFailures(transport: Transport) async throws {
         let answer: JSON = [
             ["id": "y", "error": "forbidden", "reason": "Only admins may write"]
         ]
-        try await withDatabase({ _ in .json(201, answer) }) { db, server in
+        try await withDatabase(transport, { _ in .json(201, answer) }) { db, server in
             let docs: [JSON] = [
                 ["_id": "x", "_rev": "1-a1", "v": 1],
                 ["_id": "y", "_rev": "2-b2", "_revisions": ["start": 2, "ids": ["b2", "a1"]]],
@@ -59,12 +61,13 @@ import Testing
         }
     }
 
-    @Test func bulkDocsReadsOkRowsAndConflicts() async throws {
+    @Test(arguments: Transport.allCases)
+    func bulkDocsReadsOkRowsAndConflicts(transport: Transport) async throws {
         let answer: JSON = [
             ["id": "a", "error": "conflict", "reason": "Document update conflict."],
             ["ok": true, "id": "b", "rev": "2-bb"],
         ]
-        try await withDatabase({ _ in .json(201, answer) }) { db, server in
+        try await withDatabase(transport, { _ in .json(201, answer) }) { db, server in
             let results = try await db.bulkDocs([["_id": "a"], ["_id": "b"]], newEdits: true)
 
             #expect(
@@ -76,24 +79,27 @@ import Testing
         }
     }
 
-    @Test func localDocumentIsReadFromItsLocalPath() async throws {
+    @Test(arguments: Transport.allCases)
+    func localDocumentIsReadFromItsLocalPath(transport: Transport) async throws {
         let doc: JSON = ["_id": "_local/cp", "_rev": "0-1", "last_seq": 42]
-        try await withDatabase({ _ in .json(200, doc) }) { db, server in
+        try await withDatabase(transport, { _ in .json(200, doc) }) { db, server in
             let read = try await db.localDocument("_local/cp")
             #expect(read == doc)
             #expect(server.requests.first?.path == "/db/_local/cp")
         }
     }
 
-    @Test func missingLocalDocumentIsNil() async throws {
-        try await withDatabase({ _ in .error(404, "not_found", "missing") }) { db, _ in
+    @Test(arguments: Transport.allCases)
+    func missingLocalDocumentIsNil(transport: Transport) async throws {
+        try await withDatabase(transport, { _ in .error(404, "not_found", "missing") }) { db, _ in
             let read = try await db.localDocument("_local/never")
             #expect(read == nil)
         }
     }
 
-    @Test func localDocumentIDMustStartWithLocal() async throws {
-        try await withDatabase({ _ in .json(200, [:]) }) { db, server in
+    @Test(arguments: Transport.allCases)
+    func localDocumentIDMustStartWithLocal(transport: Transport) async throws {
+        try await withDatabase(transport, { _ in .json(200, [:]) }) { db, server in
             let error = await #expect(throws: PouchError.self) {
                 _ = try await db.localDocument("cp")
             }
@@ -102,9 +108,11 @@ import Testing
         }
     }
 
-    @Test func putLocalDocumentKeepsTheSlashAfterLocalAndEncodesTheRest() async throws {
+    @Test(arguments: Transport.allCases)
+    func putLocalDocumentKeepsTheSlashAfterLocalAndEncodesTheRest(transport: Transport) async throws
+    {
         let answer: JSON = ["ok": true, "id": "_local/a/b c", "rev": "0-2"]
-        try await withDatabase({ _ in .json(201, answer) }) { db, server in
+        try await withDatabase(transport, { _ in .json(201, answer) }) { db, server in
             let doc: JSON = ["_id": "_local/a/b c", "_rev": "0-1", "last_seq": "5-g1"]
             let result = try await db.putLocalDocument(doc)
 
@@ -116,9 +124,10 @@ import Testing
         }
     }
 
-    @Test func removeLocalDocumentSendsItsRevision() async throws {
+    @Test(arguments: Transport.allCases)
+    func removeLocalDocumentSendsItsRevision(transport: Transport) async throws {
         let answer: JSON = ["ok": true, "id": "_local/cp", "rev": "0-0"]
-        try await withDatabase({ _ in .json(200, answer) }) { db, server in
+        try await withDatabase(transport, { _ in .json(200, answer) }) { db, server in
             try await db.removeLocalDocument("_local/cp", rev: RevisionID("0-2")!)
             #expect(server.requests.first?.method == "DELETE")
             #expect(server.requests.first?.target == "/db/_local/cp?rev=0-2")

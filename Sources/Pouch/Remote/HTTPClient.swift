@@ -22,7 +22,7 @@ final class HTTPClient: Sendable {
     init(
         databaseURL: String, serverURL: String, credentials: RemoteCredentials?,
         headers: [String: String], timeouts: RemoteTimeouts,
-        configuration: URLSessionConfiguration
+        configuration: URLSessionConfiguration, transport choice: RemoteTransportChoice
     ) {
         self.databaseURL = databaseURL
         self.serverURL = serverURL
@@ -31,7 +31,8 @@ final class HTTPClient: Sendable {
         self.timeouts = timeouts
         cookies = credentials?.scheme == .cookie ? CookieJar() : nil
         transport =
-            SocketTransport.isUsable(for: databaseURL, configuration: configuration)
+            choice == .automatic
+                && SocketTransport.isUsable(for: databaseURL, configuration: configuration)
             ? SocketTransport(timeouts: timeouts)
             : HTTPTransport(configuration: configuration, timeouts: timeouts)
     }

@@ -46,10 +46,23 @@ public final class RemoteDatabase: DocumentDatabase, Sendable {
     ///   - sessionConfiguration: The basis of the URLSession (proxy, TLS
     ///     and connection settings); cookies, caching and credential
     ///     storage are turned off in a copy of it.
-    public init(
+    public convenience init(
         url: URL, credentials: RemoteCredentials?, headers: [String: String] = [:],
         timeouts: RemoteTimeouts = RemoteTimeouts(),
         sessionConfiguration: URLSessionConfiguration = .ephemeral
+    ) {
+        self.init(
+            url: url, credentials: credentials, headers: headers, timeouts: timeouts,
+            sessionConfiguration: sessionConfiguration, transport: .automatic)
+    }
+
+    /// A database at `url` whose requests go through `transport`, so tests
+    /// can run the URLSession path against plain `http://` servers too.
+    package init(
+        url: URL, credentials: RemoteCredentials? = nil, headers: [String: String] = [:],
+        timeouts: RemoteTimeouts = RemoteTimeouts(),
+        sessionConfiguration: URLSessionConfiguration = .ephemeral,
+        transport: RemoteTransportChoice
     ) {
         let location = DatabaseLocation(url)
         self.url = URL(string: location.databaseURL) ?? url
@@ -57,7 +70,7 @@ public final class RemoteDatabase: DocumentDatabase, Sendable {
         client = HTTPClient(
             databaseURL: location.databaseURL, serverURL: location.serverURL,
             credentials: credentials ?? location.credentials, headers: headers,
-            timeouts: timeouts, configuration: sessionConfiguration)
+            timeouts: timeouts, configuration: sessionConfiguration, transport: transport)
     }
 
     /// The database's summary, from `GET /db`.

@@ -15,6 +15,7 @@ import Synchronization
 final class HTTPTransport: RequestTransport {
     private let session: URLSession
     private let collector: ResponseCollector
+    private let resourceTimeout: TimeInterval
 
     /// A transport over a copy of `configuration` that keeps no cookies,
     /// credentials or cache of its own, with `timeouts` applied.
@@ -28,6 +29,7 @@ final class HTTPTransport: RequestTransport {
         configuration.urlCredentialStorage = nil
         configuration.urlCache = nil
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        resourceTimeout = timeouts.resource.timeInterval
         collector = ResponseCollector()
         session = URLSession(configuration: configuration, delegate: collector, delegateQueue: nil)
     }
@@ -43,14 +45,20 @@ final class HTTPTransport: RequestTransport {
     func perform(_ request: URLRequest, requestLine: String) async throws -> HTTPResponse {
         if Task.isCancelled { throw PouchError.cancelledRequest(requestLine) }
         let task = session.dataTask(with: request)
+        // URLSession on Linux does not enforce `timeoutIntervalForResource`,
+        // so the whole exchange gets a deadline of its own.
+        let expiry = DispatchWorkItem { [collector] in collector.expire(task) }
         let exchange = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 collector.register(task, continuation)
+                DispatchQueue.global().asyncAfter(
+                    deadline: .now() + resourceTimeout, execute: expiry)
                 task.resume()
             }
         } onCancel: {
             task.cancel()
         }
+        expiry.cancel()
         return try exchange.response(requestLine: requestLine)
     }
 }
@@ -61,6 +69,8 @@ struct DataTaskExchange: Sendable {
     var response: HTTPURLResponse?
     var body = Data()
     var failure: TransportFailure?
+    /// Set when the exchange was given up at its resource deadline.
+    var expired = false
 
     /// The complete answer, or the error that describes what went wrong.
     func response(requestLine: String) throws(PouchError) -> HTTPResponse {
@@ -78,11 +88,17 @@ struct DataTaskExchange: Sendable {
 
     private func error(for failure: TransportFailure, requestLine: String) -> PouchError {
         let cause = "URLError \(failure.code.rawValue): \(failure.message)"
+        if expired {
+            return PouchError.timeout(
+                "no answer to \(requestLine) in time", cause: "the answer took too long")
+        }
         switch failure.code {
         case .cancelled:
             return PouchError.cancelledRequest(requestLine)
         case .timedOut:
             return PouchError.timeout("no answer to \(requestLine) in time", cause: cause)
+        case .httpTooManyRedirects:
+            return PouchError.network("too many redirects for \(requestLine)", cause: cause)
         default:
             if response != nil { return truncated(requestLine: requestLine, cause: cause) }
             return PouchError.network(
@@ -147,6 +163,15 @@ private final class ResponseCollector: NSObject, URLSessionDataDelegate, @unchec
         pending.withLock { $0[task.taskIdentifier] = Pending(continuation: continuation) }
     }
 
+    /// Gives `task` up at its resource deadline, unless it has completed.
+    func expire(_ task: URLSessionTask) {
+        let isPending = pending.withLock { pending in
+            pending[task.taskIdentifier]?.exchange.expired = true
+            return pending[task.taskIdentifier] != nil
+        }
+        if isPending { task.cancel() }
+    }
+
     func urlSession(
         _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
         completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
@@ -182,6 +207,11 @@ private final class ResponseCollector: NSObject, URLSessionDataDelegate, @unchec
         guard var entry = pending.withLock({ $0.removeValue(forKey: task.taskIdentifier) })
         else { return }
         if let error { entry.exchange.failure = TransportFailure(error) }
+        // A redirect answer that is not followed and has no `Location`
+        // reaches no `didReceive response`; the task still holds it.
+        if entry.exchange.response == nil {
+            entry.exchange.response = task.response as? HTTPURLResponse
+        }
         entry.continuation.resume(returning: entry.exchange)
     }
 }

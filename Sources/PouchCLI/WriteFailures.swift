@@ -1,6 +1,5 @@
 import Foundation
 import Pouch
-import Synchronization
 
 /// Documents a command could not write: each is named on standard error as
 /// it fails, and any at all make the command exit 1, as a script must
@@ -8,16 +7,14 @@ import Synchronization
 enum WriteFailures {
     /// Shows the replicator's warnings, each naming a document it could not
     /// read or the target refused (too large, invalid; `forbidden` ones are
-    /// `denied` events instead), as `warning: ...` lines on standard error,
-    /// and counts them. Its errors are left out: the command reports the
+    /// `denied` events instead), as `warning: ...` lines on standard error.
+    /// Its errors are left out: the command reports the
     /// error it throws. When `POUCH_LOG` chose a level, records at that
     /// level go to the standard log handler instead, as elsewhere.
-    static func watchReplicationWarnings(_ terminal: Terminal) -> FailureCount {
-        let count = FailureCount()
+    static func showReplicationWarnings(_ terminal: Terminal) {
         let chosen = ProcessInfo.processInfo.environment["POUCH_LOG"] != nil ? Log.level : nil
         Log.setHandler { record in
             let isFailure = record.level == .warning && record.subsystem == "replication"
-            if isFailure { count.add() }
             if let chosen {
                 if chosen != .off, record.level >= chosen { Log.standardErrorHandler(record) }
             } else if isFailure {
@@ -25,9 +22,8 @@ enum WriteFailures {
                 terminal.printError("warning: \(record.message)")
             }
         }
-        if let chosen, chosen < .warning { return count }
+        if let chosen, chosen < .warning { return }
         Log.level = .warning
-        return count
     }
 
     /// Names one document the target did not store.
@@ -42,22 +38,5 @@ enum WriteFailures {
         let documents = count == 1 ? "1 document was" : "\(count) documents were"
         throw PouchError(
             .init("doc_write_failures"), "\(documents) not written (named above)", status: 500)
-    }
-}
-
-/// How many documents the replicator reported it could not write, counted
-/// from its warnings by `WriteFailures.watchReplicationWarnings`.
-final class FailureCount: Sendable {
-    private let value = Mutex(0)
-
-    func add() { value.withLock { $0 += 1 } }
-
-    /// The count since the last call, resetting it.
-    func take() -> Int {
-        value.withLock { count in
-            let taken = count
-            count = 0
-            return taken
-        }
     }
 }

@@ -36,29 +36,10 @@ import Testing
     @Test(.enabled(if: !isChild && DurabilityTests.testBinary != nil))
     func acknowledgedAttachmentsSurviveSIGKILL() async throws {
         let temporary = try TemporaryDatabase(name: "durable-attachments")
-        let process = Process()
-        process.executableURL = DurabilityTests.testBinary
-        process.arguments = [
-            "--testing-library", "swift-testing", "--filter", "childPutsAttachmentsUntilKilled",
-        ]
-        var environment = ProcessInfo.processInfo.environment
-        environment[Self.childVariable] = temporary.path
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try launch(process)
-        let pid = process.processIdentifier
-        DispatchQueue.global().asyncAfter(deadline: .now() + 120) { kill(pid, SIGKILL) }
-
-        // The child is awaited on a thread of its own, off Swift's pool.
-        let acknowledged = try await onThread {
-            let count = DurabilityTests.readAcknowledgements(from: output, until: 8)
-            kill(pid, SIGKILL)
-            process.waitUntilExit()
-            return count
-        }
-        #expect(process.terminationReason == .uncaughtSignal)
+        let (acknowledged, killed) = try await DurabilityTests.killChild(
+            running: "childPutsAttachmentsUntilKilled", variable: Self.childVariable,
+            path: temporary.path, after: 8)
+        #expect(killed)
         #expect(acknowledged >= 8)
 
         let reopened = try Database(path: temporary.path)

@@ -39,29 +39,10 @@ import Testing
     @Test(.enabled(if: !isChild && testBinary != nil))
     func acknowledgedWritesSurviveSIGKILL() async throws {
         let temporary = try TemporaryDatabase(name: "durable")
-        let process = Process()
-        process.executableURL = Self.testBinary
-        process.arguments = [
-            "--testing-library", "swift-testing", "--filter", "childWritesBatchesUntilKilled",
-        ]
-        var environment = ProcessInfo.processInfo.environment
-        environment[Self.childVariable] = temporary.path
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try launch(process)
-        let pid = process.processIdentifier
-        DispatchQueue.global().asyncAfter(deadline: .now() + 120) { kill(pid, SIGKILL) }
-
-        // The child is awaited on a thread of its own, off Swift's pool.
-        let acknowledged = try await onThread {
-            let count = Self.readAcknowledgements(from: output, until: 15)
-            kill(pid, SIGKILL)
-            process.waitUntilExit()
-            return count
-        }
-        #expect(process.terminationReason == .uncaughtSignal)
+        let (acknowledged, killed) = try await Self.killChild(
+            running: "childWritesBatchesUntilKilled", variable: Self.childVariable,
+            path: temporary.path, after: 15)
+        #expect(killed)
         #expect(acknowledged >= 15)
 
         let reopened = try Database(path: temporary.path)
@@ -70,6 +51,34 @@ import Testing
         }
         let rows = try await reopened.allDocs(AllDocsOptions(keys: keys)).rows
         #expect(rows.filter { $0.error != nil }.isEmpty)
+    }
+
+    /// Runs the test `filter` in a child copy of this test binary, with
+    /// `path` in the environment variable `variable`, reads its `ACK n`
+    /// lines until `target`, then SIGKILLs it. Returns the highest `n`
+    /// acknowledged and whether the signal ended the child. The child is
+    /// awaited on a thread of its own, off Swift's pool.
+    static func killChild(
+        running filter: String, variable: String, path: String, after target: Int
+    ) async throws -> (acknowledged: Int, killed: Bool) {
+        let process = Process()
+        process.executableURL = testBinary
+        process.arguments = ["--testing-library", "swift-testing", "--filter", filter]
+        var environment = ProcessInfo.processInfo.environment
+        environment[variable] = path
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try launch(process)
+        let pid = process.processIdentifier
+        DispatchQueue.global().asyncAfter(deadline: .now() + 120) { kill(pid, SIGKILL) }
+        return try await onThread {
+            let acknowledged = readAcknowledgements(from: output, until: target)
+            kill(pid, SIGKILL)
+            process.waitUntilExit()
+            return (acknowledged, process.terminationReason == .uncaughtSignal)
+        }
     }
 
     /// The highest `ACK n` read once at least `target` arrived (or the

@@ -15,6 +15,10 @@ public struct CHTSyncReport: Sendable, Equatable {
     public var uploaded = 0
     /// The ids the server refused to store (`forbidden`), with its reason.
     public var forbidden: [String: String] = [:]
+    /// Documents neither written nor refused as `forbidden` (too large for
+    /// the server, unreadable): CouchDB's `doc_write_failures` less the
+    /// denied ones, in either direction.
+    public var failed = 0
     /// Meta documents pushed to and pulled from the server.
     public var metaUploaded = 0
     public var metaDownloaded = 0

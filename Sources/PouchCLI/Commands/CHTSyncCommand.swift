@@ -31,7 +31,7 @@ struct CHTSyncCommand: Command {
         guard arguments.flag("live") else {
             let summary = try await session.runOnce()
             show(summary, json: json, terminal: terminal)
-            try WriteFailures.check(summary.failed)
+            try WriteFailures.check(summary.report.failed)
             return
         }
         try await runLive(session, interval: interval, json: json, terminal: terminal)

@@ -11,8 +11,6 @@ struct CHTSyncSession: Sendable {
     let sync: CHTSync
     let remoteMeta: RemoteDatabase
     let terminal: Terminal
-    /// Documents the replicator could not write (not those denied).
-    let failures: FailureCount
 
     init(target: CHTSyncTarget, password: String, terminal: Terminal) throws {
         try DataFolder.create(target.data)
@@ -27,7 +25,7 @@ struct CHTSyncSession: Sendable {
             url: metaURL, credentials: .cookie(username: target.user, password: password))
         self.target = target
         self.terminal = terminal
-        failures = WriteFailures.watchReplicationWarnings(terminal)
+        WriteFailures.showReplicationWarnings(terminal)
     }
 
     /// Uploads, downloads, then syncs meta, drawing a progress line.
@@ -46,9 +44,10 @@ struct CHTSyncSession: Sendable {
         report.metaUploaded = meta.uploaded
         report.metaDownloaded = meta.downloaded
         report.metaRemoved = meta.removed
+        report.failed = upload.failed + meta.failed
         let elapsed = clock.now - started
         return CHTSyncSummary(
-            report: report, failed: failures.take(),
+            report: report,
             seconds: Double(elapsed.components.seconds)
                 + Double(elapsed.components.attoseconds) / 1e18)
     }

@@ -4,9 +4,6 @@ import PouchCHT
 /// The counts `pouch cht-sync` prints after each round.
 struct CHTSyncSummary: Sendable {
     var report: CHTSyncReport
-    /// Documents that could not be written for another reason than CHT's
-    /// `forbidden` (too large, unreadable), each named in a warning.
-    var failed: Int
     var seconds: Double
 
     /// One line for a reader.
@@ -14,7 +11,7 @@ struct CHTSyncSummary: Sendable {
         let parts = [
             "listed \(report.listed)", "fetched \(report.downloaded)",
             "purged \(report.purged.count)", "pushed \(report.uploaded)",
-            "denied \(report.forbidden.count)", "failed \(failed)",
+            "denied \(report.forbidden.count)", "failed \(report.failed)",
             "meta pulled \(report.metaDownloaded)",
             "meta pushed \(report.metaUploaded)",
             "seconds " + String(format: "%.2f", seconds),
@@ -27,7 +24,7 @@ struct CHTSyncSummary: Sendable {
         [
             "listed": .int(Int64(report.listed)), "fetched": .int(Int64(report.downloaded)),
             "purged": .int(Int64(report.purged.count)), "pushed": .int(Int64(report.uploaded)),
-            "denied": .int(Int64(report.forbidden.count)), "failed": .int(Int64(failed)),
+            "denied": .int(Int64(report.forbidden.count)), "failed": .int(Int64(report.failed)),
             "meta_pulled": .int(Int64(report.metaDownloaded)),
             "meta_pushed": .int(Int64(report.metaUploaded)),
             "meta_removed": .int(Int64(report.metaRemoved.count)),

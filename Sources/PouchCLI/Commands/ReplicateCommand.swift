@@ -102,7 +102,7 @@ struct ReplicateCommand: Command {
         let source = try await DatabaseLocation(arguments.positionals[0]).openExisting()
         let target = try await DatabaseLocation(arguments.positionals[1]).openPeer(create: create)
         let replication = Replication(source: source, target: target, options: options)
-        _ = WriteFailures.watchReplicationWarnings(terminal)
+        WriteFailures.showReplicationWarnings(terminal)
         let signal = CancelOnInterrupt { replication.cancel() }
         defer { signal.cancel() }
         let events = replication.events
@@ -154,7 +154,7 @@ struct SyncCommand: Command {
         let local = try await DatabaseLocation(arguments.positionals[0]).openPeer(create: create)
         let remote = try await DatabaseLocation(arguments.positionals[1]).openPeer(create: create)
         let results: (push: ReplicationResult, pull: ReplicationResult)
-        _ = WriteFailures.watchReplicationWarnings(terminal)
+        WriteFailures.showReplicationWarnings(terminal)
         if options.live {
             let sync = Sync(local: local, remote: remote, options: options)
             let signal = CancelOnInterrupt { sync.cancel() }

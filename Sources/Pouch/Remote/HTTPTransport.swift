@@ -15,7 +15,7 @@ import Synchronization
 final class HTTPTransport: RequestTransport {
     private let session: URLSession
     private let collector: ResponseCollector
-    private let resourceTimeout: TimeInterval
+    private let resource: Duration
 
     /// A transport over a copy of `configuration` that keeps no cookies,
     /// credentials or cache of its own, with `timeouts` applied.
@@ -29,7 +29,7 @@ final class HTTPTransport: RequestTransport {
         configuration.urlCredentialStorage = nil
         configuration.urlCache = nil
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        resourceTimeout = timeouts.resource.timeInterval
+        resource = timeouts.resource
         collector = ResponseCollector()
         session = URLSession(configuration: configuration, delegate: collector, delegateQueue: nil)
     }
@@ -47,12 +47,15 @@ final class HTTPTransport: RequestTransport {
         let task = session.dataTask(with: request)
         // URLSession on Linux does not enforce `timeoutIntervalForResource`,
         // so the whole exchange gets a deadline of its own.
-        let expiry = DispatchWorkItem { [collector] in collector.expire(task) }
+        // A dispatch timer, not a task: it fires on time even when the
+        // cooperative threads are busy. Cancelling it releases its handler.
+        let expiry = DispatchSource.makeTimerSource(queue: .global())
+        expiry.schedule(deadline: .now() + resource.timeInterval)
+        expiry.setEventHandler { [collector] in collector.expire(task) }
+        expiry.resume()
         let exchange = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 collector.register(task, continuation)
-                DispatchQueue.global().asyncAfter(
-                    deadline: .now() + resourceTimeout, execute: expiry)
                 task.resume()
             }
         } onCancel: {

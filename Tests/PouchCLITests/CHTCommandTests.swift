@@ -70,7 +70,7 @@ import Testing
         ]
         let environment = ["POUCH_PASSWORD": user.password]
 
-        let first = try await runner.run(arguments, environment: environment)
+        let first = try await runner.runOffPool(arguments, environment: environment)
         #expect(first.status == 0, "\(first.errors)")
         let firstSummary = try JSON(parsing: first.output)
         #expect(firstSummary["listed"]?.intValue == listed.count)
@@ -79,7 +79,7 @@ import Testing
         let ids = try await local.allDocs().rows.compactMap(\.id)
         #expect(ids.sorted() == listed.keys.sorted())
 
-        let second = try await runner.run(arguments, environment: environment)
+        let second = try await runner.runOffPool(arguments, environment: environment)
         #expect(second.status == 0, "\(second.errors)")
         let secondSummary = try JSON(parsing: second.output)
         #expect(secondSummary["fetched"] == 0)
@@ -96,7 +96,7 @@ import Testing
             admin: .init(name: "admin", password: "pass"), users: data.users,
             documents: data.documents)
         defer { server.stop() }
-        let outcome = try await runner.run(
+        let outcome = try await runner.runOffPool(
             [
                 "cht-sync", "--url", server.url.absoluteString, "--user", data.users[0].name,
                 "--data", runner.path("local"),
@@ -133,7 +133,7 @@ import Testing
             "cht-sync", "--url", server.url.absoluteString, "--user", user.name,
             "--data", runner.path("local"), "--json",
         ]
-        let outcome = try await runner.run(
+        let outcome = try await runner.runOffPool(
             arguments, environment: ["POUCH_PASSWORD": user.password])
         #expect(outcome.status == 1)
         try #require(!outcome.output.isEmpty, "\(outcome.errors)")

@@ -58,10 +58,7 @@ import Testing
         defer { runner.remove() }
         let data = CHTDataGenerator.generate(docs: 600, seed: 11)
         let user = data.users[0]
-        let server = try await CHTServer.start(
-            dataDirectory: URL(fileURLWithPath: runner.path("server")),
-            admin: .init(name: "admin", password: "pass"), users: data.users,
-            documents: data.documents)
+        let server = try await Self.startServer(runner, data)
         defer { server.stop() }
         let listed = try await serverListing(server.service.medic, user: user.name)
         let arguments = [
@@ -91,10 +88,7 @@ import Testing
         let runner = try CommandRunner()
         defer { runner.remove() }
         let data = CHTDataGenerator.generate(docs: 200, seed: 5)
-        let server = try await CHTServer.start(
-            dataDirectory: URL(fileURLWithPath: runner.path("server")),
-            admin: .init(name: "admin", password: "pass"), users: data.users,
-            documents: data.documents)
+        let server = try await Self.startServer(runner, data)
         defer { server.stop() }
         let outcome = try await runner.runOffPool(
             [
@@ -114,10 +108,7 @@ import Testing
         defer { runner.remove() }
         let data = CHTDataGenerator.generate(docs: 200, seed: 7)
         let user = data.users[0]
-        let server = try await CHTServer.start(
-            dataDirectory: URL(fileURLWithPath: runner.path("server")),
-            admin: .init(name: "admin", password: "pass"), users: data.users,
-            documents: data.documents)
+        let server = try await Self.startServer(runner, data)
         defer { server.stop() }
         try FileManager.default.createDirectory(
             atPath: runner.path("local"), withIntermediateDirectories: true)
@@ -158,5 +149,15 @@ import Testing
         }
         let response = try await CHTReplicationService(medic: medic).getIDs(for: context)
         return Dictionary(uniqueKeysWithValues: response.docIDsRevs.map { ($0.id, $0.rev) })
+    }
+
+    /// A CHT-like server in `runner`'s folder holding `data`.
+    static func startServer(
+        _ runner: CommandRunner, _ data: CHTDataSet
+    ) async throws -> CHTServer {
+        try await CHTServer.start(
+            dataDirectory: URL(fileURLWithPath: runner.path("server")),
+            admin: .init(name: "admin", password: "pass"), users: data.users,
+            documents: data.documents)
     }
 }

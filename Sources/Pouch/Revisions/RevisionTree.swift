@@ -17,10 +17,46 @@ public struct RevisionTree: Sendable, Equatable {
 
     /// Nodes in insertion order, so a parent always precedes its children.
     private(set) var nodes: [Node] = []
-    private var positions: [RevisionID: Int] = [:]
+    /// Each revision's place in `nodes`, kept only once the tree is larger
+    /// than `indexedSize`: smaller trees (most documents) are scanned,
+    /// which costs less than hashing revision ids.
+    private var positions: [RevisionID: Int]?
+    private static let indexedSize = 16
 
     /// An empty tree.
     public init() {}
+
+    /// Trees are equal when they hold the same nodes in the same order.
+    public static func == (lhs: RevisionTree, rhs: RevisionTree) -> Bool {
+        lhs.nodes == rhs.nodes
+    }
+
+    /// Where `rev` is in `nodes`.
+    private func position(of rev: RevisionID) -> Int? {
+        if let positions { return positions[rev] }
+        return nodes.firstIndex { $0.rev == rev }
+    }
+
+    /// Adds a node after the others, indexing it when the tree is large.
+    private mutating func append(_ node: Node) {
+        if positions?[node.rev] == nil { positions?[node.rev] = nodes.count }
+        nodes.append(node)
+        if positions == nil, nodes.count > RevisionTree.indexedSize { indexPositions() }
+    }
+
+    /// Rebuilds `positions` from `nodes` (dropped for a small tree).
+    private mutating func indexPositions() {
+        guard nodes.count > RevisionTree.indexedSize else {
+            positions = nil
+            return
+        }
+        var index: [RevisionID: Int] = [:]
+        index.reserveCapacity(nodes.count)
+        for (position, node) in nodes.enumerated() where index[node.rev] == nil {
+            index[node.rev] = position
+        }
+        positions = index
+    }
 
     /// Whether the tree holds no revision.
     public var isEmpty: Bool { nodes.isEmpty }
@@ -32,23 +68,23 @@ public struct RevisionTree: Sendable, Equatable {
     public var allRevisions: [RevisionID] { nodes.map(\.rev) }
 
     /// Whether `rev` is held.
-    public func contains(_ rev: RevisionID) -> Bool { positions[rev] != nil }
+    public func contains(_ rev: RevisionID) -> Bool { position(of: rev) != nil }
 
     /// Whether `rev` is held and is a deletion.
     public func isDeleted(_ rev: RevisionID) -> Bool {
-        guard let position = positions[rev] else { return false }
+        guard let position = self.position(of: rev) else { return false }
         return nodes[position].isDeleted
     }
 
     /// Whether `rev` is held and has no children.
     public func isLeaf(_ rev: RevisionID) -> Bool {
-        guard let position = positions[rev] else { return false }
+        guard let position = self.position(of: rev) else { return false }
         return !nodes.contains { $0.parent == position }
     }
 
     /// The parent of `rev`, when both are held.
     public func parent(of rev: RevisionID) -> RevisionID? {
-        guard let position = positions[rev], nodes[position].parent >= 0 else { return nil }
+        guard let position = self.position(of: rev), nodes[position].parent >= 0 else { return nil }
         return nodes[nodes[position].parent].rev
     }
 
@@ -95,7 +131,7 @@ public struct RevisionTree: Sendable, Equatable {
     ///
     /// - Complexity: O(depth of `rev`).
     public func history(of rev: RevisionID) -> [RevisionID] {
-        guard var position = positions[rev] else { return [] }
+        guard var position = self.position(of: rev) else { return [] }
         var path = [nodes[position].rev]
         while nodes[position].parent >= 0 {
             position = nodes[position].parent
@@ -107,9 +143,9 @@ public struct RevisionTree: Sendable, Equatable {
     /// The leaves that `rev` is an ancestor of, or `rev` itself when it is a
     /// leaf; what CouchDB's `latest=true` answers.
     public func leaves(descendingFrom rev: RevisionID) -> [RevisionID] {
-        guard let start = positions[rev] else { return [] }
+        guard let start = self.position(of: rev) else { return [] }
         return leaves.filter { leaf in
-            var position = positions[leaf]!
+            var position = self.position(of: leaf)!
             while true {
                 if position == start { return true }
                 position = nodes[position].parent
@@ -121,10 +157,9 @@ public struct RevisionTree: Sendable, Equatable {
     /// Adds a local edit: `rev` as a child of `parent` (a new root when
     /// `parent` is `nil` or not held). Adding a held revision does nothing.
     public mutating func insert(_ rev: RevisionID, parent: RevisionID?, isDeleted: Bool) {
-        guard positions[rev] == nil else { return }
-        let parentPosition = parent.flatMap { positions[$0] } ?? -1
-        positions[rev] = nodes.count
-        nodes.append(Node(rev: rev, parent: parentPosition, isDeleted: isDeleted))
+        guard position(of: rev) == nil else { return }
+        let parentPosition = parent.flatMap { position(of: $0) } ?? -1
+        append(Node(rev: rev, parent: parentPosition, isDeleted: isDeleted))
     }
 
     /// Merges a replicated history, newest first (`_revisions` expanded).
@@ -136,8 +171,8 @@ public struct RevisionTree: Sendable, Equatable {
     /// - Returns: whether `history[0]` was new.
     @discardableResult
     public mutating func merge(history: [RevisionID], isDeleted: Bool) -> Bool {
-        guard let newest = history.first, positions[newest] == nil else { return false }
-        let known = history.firstIndex { positions[$0] != nil } ?? history.count
+        guard let newest = history.first, position(of: newest) == nil else { return false }
+        let known = history.firstIndex { position(of: $0) != nil } ?? history.count
         var parent: RevisionID? = known < history.count ? history[known] : nil
         for index in stride(from: known - 1, through: 0, by: -1) {
             insert(history[index], parent: parent, isDeleted: index == 0 && isDeleted)
@@ -156,7 +191,7 @@ public struct RevisionTree: Sendable, Equatable {
         guard depth > 0, nodes.count > depth else { return [] }
         var keep = [Bool](repeating: false, count: nodes.count)
         for leaf in leaves {
-            var position = positions[leaf]!
+            var position = self.position(of: leaf)!
             for _ in 0..<depth {
                 keep[position] = true
                 position = nodes[position].parent
@@ -176,7 +211,7 @@ public struct RevisionTree: Sendable, Equatable {
         let remainingLeaves = leaves.filter { !revisions.contains($0) }
         var keep = [Bool](repeating: false, count: nodes.count)
         for leaf in remainingLeaves {
-            var position = positions[leaf]!
+            var position = self.position(of: leaf)!
             while position >= 0, !keep[position] {
                 keep[position] = true
                 position = nodes[position].parent
@@ -201,13 +236,13 @@ public struct RevisionTree: Sendable, Equatable {
             kept.append(copy)
         }
         nodes = kept
-        positions = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1.rev, $0) })
+        indexPositions()
         return removed
     }
 
     /// The revisions among `revs` that are not held (CouchDB's revs diff).
     public func missing(_ revs: [RevisionID]) -> [RevisionID] {
-        revs.filter { positions[$0] == nil }
+        revs.filter { position(of: $0) == nil }
     }
 
     /// Held leaves of a lower generation than `rev`, which could be its
@@ -246,8 +281,7 @@ extension RevisionTree {
             guard let parent, parent < nodes.count else {
                 throw PouchError.storage("corrupt revision tree")
             }
-            positions[rev] = nodes.count
-            nodes.append(Node(rev: rev, parent: parent, isDeleted: !fields[2].isEmpty))
+            append(Node(rev: rev, parent: parent, isDeleted: !fields[2].isEmpty))
         }
     }
 }

@@ -12,6 +12,8 @@ final class Connection {
     /// The same statements keyed by where their SQL text is stored, so the
     /// constant SQL of hot paths is found without hashing the whole text.
     private var statementsByAddress: [Int: (sql: String, statement: Statement)] = [:]
+    /// The background checkpointer of a file database's writer.
+    var walCheckpointer: WALCheckpointer?
 
     /// Opens (creating when missing) the database at `location`, a path or
     /// a `file:` URI.

@@ -29,7 +29,10 @@ final class DocumentStore {
     {
         let connection = try Connection(location: location)
         if !isMemory {
-            if isWriter { try connection.execute("PRAGMA journal_mode = WAL") }
+            if isWriter {
+                try connection.execute("PRAGMA journal_mode = WAL")
+                WALCheckpointer.install(on: connection, location: location)
+            }
             try connection.execute("PRAGMA synchronous = NORMAL")
             // Reads go through a memory map only if `memoryMapSize` allows
             // one; each connection caches up to 8 MB.

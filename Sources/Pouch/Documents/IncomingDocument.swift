@@ -35,6 +35,7 @@ struct IncomingDocument: Sendable {
             throw PouchError.badRequest("Document must be a JSON object")
         }
         var body = JSONObject()
+        body.reserveCapacity(object.count)
         for (key, value) in object {
             if key.utf8.first == UInt8(ascii: "_") {
                 try readSpecial(key, value)

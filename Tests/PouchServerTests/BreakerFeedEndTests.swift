@@ -50,4 +50,26 @@ import Testing
             Issue.record("the feed was cut without its last chunk: \(error)")
         }
     }
+
+    /// CouchDB's `timeout` on a continuous feed without heartbeat is the
+    /// time to wait for the next change (fabric_view_changes waits that
+    /// long after each batch, then stops): a feed that keeps receiving
+    /// changes more often than its timeout stays open. Eight writes 400 ms
+    /// apart, with a timeout of 2 s, must all reach the feed.
+    @Test func continuousTimeoutIsIdleTimeNotTotalTime() async throws {
+        let server = try await TestServer.start()
+        defer { server.stop() }
+        _ = try await server.request("PUT", "/idle")
+        async let body = server.request(
+            "GET", "/idle/_changes?feed=continuous&since=now&timeout=2000")
+        for index in 0..<8 {
+            try await Task.sleep(for: .milliseconds(400))
+            _ = try await server.request("PUT", "/idle/d\(index)", json: [:])
+        }
+        let lines = try await body.text.split(separator: "\n").map {
+            try JSON(parsing: String($0))
+        }
+        let ids = lines.compactMap { $0["id"]?.stringValue }
+        #expect(ids == (0..<8).map { "d\($0)" })
+    }
 }

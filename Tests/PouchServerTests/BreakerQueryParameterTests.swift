@@ -1,0 +1,20 @@
+import Foundation
+import Pouch
+import TestSupport
+import Testing
+
+/// Negative `limit` and `skip` on `_all_docs`. CouchDB parses both with
+/// couch_mrview_http's `parse_pos_int`, which answers 400
+/// `query_parse_error` "Invalid value for positive integer: \"-1\"".
+@Suite struct BreakerQueryParameterTests {
+    @Test(arguments: ["limit=-1", "skip=-3"])
+    func negativeAllDocsLimitOrSkipIsAQueryParseError(query: String) async throws {
+        let server = try await TestServer.start()
+        defer { server.stop() }
+        _ = try await server.request("PUT", "/neg")
+        _ = try await server.request("PUT", "/neg/a", json: [:])
+        let answer = try await server.request("GET", "/neg/_all_docs?\(query)")
+        #expect(answer.status == 400)
+        #expect(try answer.json["error"] == "query_parse_error")
+    }
+}

@@ -18,3 +18,20 @@ import Testing
         #expect(try answer.json["error"] == "query_parse_error")
     }
 }
+
+/// Integers beyond Int64. CouchDB's JSON decoder (jiffy) reads them as
+/// Erlang bignums and writes them back digit for digit, so a document
+/// keeps `12345678901234567890` as written rather than a rounded double.
+@Suite struct BreakerBigIntegerTests {
+    @Test func anIntegerBeyondInt64KeepsItsDigits() async throws {
+        let server = try await TestServer.start()
+        defer { server.stop() }
+        _ = try await server.request("PUT", "/nums")
+        let body = Array(#"{"a":12345678901234567890}"#.utf8)
+        let written = try await server.request(
+            "PUT", "/nums/big", raw: body, headers: [("Content-Type", "application/json")])
+        #expect(written.status == 201)
+        let read = try await server.request("GET", "/nums/big")
+        #expect(read.text.contains(#""a":12345678901234567890"#), "\(read.text)")
+    }
+}

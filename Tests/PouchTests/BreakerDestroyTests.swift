@@ -31,4 +31,31 @@ import Testing
             #expect(left.isEmpty, "round \(round): \(left)")
         }
     }
+
+    /// A destroyed database still referenced (as an in-flight server
+    /// request holds one) while a new database is created at its path:
+    /// when the old one finally closes, the new one's write-ahead log must
+    /// stay, or its acknowledged writes are lost on the next crash.
+    @Test func closingADestroyedDatabaseKeepsTheNewLogAtItsPath() async throws {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("breaker-reuse-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("db.sqlite").path
+        var old: Database? = try Database(path: path)
+        _ = try await old?.put(["_id": "before"])
+        try await old?.destroy()
+        let new = try Database(path: path)
+        _ = try await new.bulkDocs((0..<10).map { ["_id": .string("n\($0)")] }, newEdits: true)
+        #expect(FileManager.default.fileExists(atPath: path + "-wal"))
+        old = nil
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(old == nil)
+        // The new database's commits are in its log until a checkpoint:
+        // the log must still be at its path for another process (or the
+        // next open after a crash) to see them.
+        #expect(FileManager.default.fileExists(atPath: path + "-wal"))
+        #expect(FileManager.default.fileExists(atPath: path + "-shm"))
+        _ = new
+    }
 }

@@ -3,6 +3,8 @@ import Pouch
 import TestSupport
 import Testing
 
+@testable import PouchServer
+
 /// `PUT /db/doc/att?rev=R` where the document has no revision R (here, no
 /// document at all). CouchDB's chttpd_db `db_attachment_req` opens the
 /// named revision and answers `throw(conflict)` when it is
@@ -17,5 +19,14 @@ import Testing
             headers: [("Content-Type", "text/plain")])
         #expect(answer.status == 409, "\(answer.text)")
         #expect(try answer.json["error"] == "conflict")
+    }
+}
+
+/// The status line of a range answer. RFC 9110 section 15.3.7 names 206
+/// "Partial Content" (CouchDB's mochiweb writes it so); the server's
+/// status line is built from `reasonPhrase`.
+@Suite struct BreakerStatusLineTests {
+    @Test func aRangeAnswerSaysPartialContent() {
+        #expect(reasonPhrase(206) == "Partial Content")
     }
 }

@@ -118,19 +118,17 @@ struct BatchReader: Sendable {
     private func fetch(
         _ requests: [BulkGetRequest], into fetched: inout FetchedBatch
     ) async throws {
-        let results = try await StageTimings.timing(&fetched.timings.bulkGet) {
+        let revisions = try await StageTimings.timing(&fetched.timings.bulkGet) {
             try await bulkGet(requests)
         }
         fetched.docs.reserveCapacity(requests.count)
-        for result in results {
-            for item in result.docs {
-                switch item {
-                case .ok(let doc):
-                    fetched.docs.append(doc)
-                case .error(let id, let rev, let error):
-                    Logger.replication.warning("cannot read \(id) \(rev ?? ""): \(error)")
-                    fetched.readFailures += 1
-                }
+        for revision in revisions {
+            switch revision {
+            case .found(let doc):
+                fetched.docs.append(doc)
+            case .failed(let id, let rev, let error):
+                Logger.replication.warning("cannot read \(id) \(rev ?? ""): \(error)")
+                fetched.readFailures += 1
             }
         }
     }
@@ -142,17 +140,23 @@ extension BatchReader {
     /// two answers are decoded in parallel.
     static let splitBulkGetAt = 256
 
-    /// `requests` answered in order, in two concurrent halves when large.
-    fileprivate func bulkGet(_ requests: [BulkGetRequest]) async throws -> [BulkGetResult] {
+    /// `requests` answered in order, in two concurrent halves when large;
+    /// as text when the target takes documents as text, since nothing
+    /// between source and target looks into them.
+    fileprivate func bulkGet(_ requests: [BulkGetRequest]) async throws -> [ReplicatedRevision] {
         let options = BulkGetOptions(revs: true, attachments: true)
         let (source, retrier) = (self.source, self.retrier)
-        guard requests.count >= Self.splitBulkGetAt else {
-            return try await retrier.run { try await source.bulkGet(requests, options: options) }
+        let asText = target.acceptsDocumentText
+        let read = { @Sendable (part: [BulkGetRequest]) async throws -> [ReplicatedRevision] in
+            try await retrier.run {
+                try await source.bulkGetForReplication(part, options: options, asText: asText)
+            }
         }
+        guard requests.count >= Self.splitBulkGetAt else { return try await read(requests) }
         let middle = requests.count / 2
         let (front, back) = (Array(requests[..<middle]), Array(requests[middle...]))
-        async let first = retrier.run { try await source.bulkGet(front, options: options) }
-        let second = try await retrier.run { try await source.bulkGet(back, options: options) }
+        async let first = read(front)
+        let second = try await read(back)
         return try await first + second
     }
 }
@@ -165,7 +169,7 @@ struct FetchedBatch: Sendable {
     /// `nil` when this batch is the last (short) one.
     var nextChanges: Task<ChangesBatch, any Error>?
     var timings = StageTimings()
-    var docs: [JSON] = []
+    var docs: [ReplicatedDocument] = []
     /// Revisions the revs diff asked about.
     var missingChecked = 0
     /// Revisions the target lacked.

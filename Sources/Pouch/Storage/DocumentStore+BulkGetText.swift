@@ -1,0 +1,42 @@
+extension DocumentStore {
+    /// `bulkGet` with each revision found as its JSON text, made by
+    /// `renderText` around the stored body bytes: the text of the document
+    /// `bulkGet` answers, without parsing the body and serialising it again.
+    ///
+    /// A request without a revision, or with `latest`, is answered as
+    /// `bulkGet` answers it (parsed), as is a revision whose stored body
+    /// is not an object's text.
+    func bulkGetText(
+        _ requests: [BulkGetRequest], options: BulkGetOptions
+    ) throws(PouchError) -> [ReplicatedRevision] {
+        var revisions: [ReplicatedRevision] = []
+        revisions.reserveCapacity(requests.count)
+        for request in requests {
+            guard let rev = request.rev, !options.latest else {
+                let results = try bulkGet([request], options: options)
+                revisions += results.flatMap(\.replicatedRevisions)
+                continue
+            }
+            revisions.append(try revisionText(request, rev: rev, options: options))
+        }
+        return revisions
+    }
+
+    /// The revision `rev` of `request.id` as text, parsed when it cannot be
+    /// given as text, or `not_found` `missing`.
+    private func revisionText(
+        _ request: BulkGetRequest, rev: RevisionID, options: BulkGetOptions
+    ) throws(PouchError) -> ReplicatedRevision {
+        let getOptions = GetOptions(
+            revs: options.revs, attachments: options.attachments, attsSince: request.attsSince)
+        if let doc = try document(request.id) {
+            if let text = try renderText(doc, rev: rev, options: getOptions) {
+                return .found(.text(id: request.id, bytes: text))
+            }
+            if let json = try render(doc, rev: rev, options: getOptions) {
+                return .found(.json(json))
+            }
+        }
+        return .failed(id: request.id, rev: rev.description, error: .notFound("missing"))
+    }
+}

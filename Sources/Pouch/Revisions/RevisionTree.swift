@@ -17,10 +17,51 @@ public struct RevisionTree: Sendable, Equatable {
 
     /// Nodes in insertion order, so a parent always precedes its children.
     private(set) var nodes: [Node] = []
+    /// Each revision's index in `nodes`, kept only for a tree of more than
+    /// `linearSearchLimit` nodes: most trees hold one revision or a few,
+    /// which are found sooner by a scan than by hashing, and decoding them
+    /// (every read of a document) then builds no hash table.
     private var positions: [RevisionID: Int] = [:]
+
+    /// Up to how many nodes a revision is looked up by a scan.
+    static let linearSearchLimit = 16
 
     /// An empty tree.
     public init() {}
+
+    /// Trees are equal when they hold the same nodes in the same order.
+    public static func == (lhs: RevisionTree, rhs: RevisionTree) -> Bool {
+        lhs.nodes == rhs.nodes
+    }
+
+    /// The index of `rev` in `nodes`.
+    private func position(of rev: RevisionID) -> Int? {
+        guard nodes.count > Self.linearSearchLimit else {
+            return nodes.firstIndex { $0.rev == rev }
+        }
+        return positions[rev]
+    }
+
+    /// Appends a node, indexing it once the tree is past the scan limit.
+    private mutating func append(_ node: Node) {
+        nodes.append(node)
+        guard nodes.count > Self.linearSearchLimit else { return }
+        if positions.count == nodes.count - 1 {
+            positions[node.rev] = nodes.count - 1
+        } else {
+            reindex()
+        }
+    }
+
+    /// Rebuilds `positions` from `nodes` (empty while they are few).
+    private mutating func reindex() {
+        guard nodes.count > Self.linearSearchLimit else {
+            positions = [:]
+            return
+        }
+        positions = Dictionary(minimumCapacity: nodes.count)
+        for (index, node) in nodes.enumerated() { positions[node.rev] = index }
+    }
 
     /// Whether the tree holds no revision.
     public var isEmpty: Bool { nodes.isEmpty }
@@ -32,23 +73,23 @@ public struct RevisionTree: Sendable, Equatable {
     public var allRevisions: [RevisionID] { nodes.map(\.rev) }
 
     /// Whether `rev` is held.
-    public func contains(_ rev: RevisionID) -> Bool { positions[rev] != nil }
+    public func contains(_ rev: RevisionID) -> Bool { position(of: rev) != nil }
 
     /// Whether `rev` is held and is a deletion.
     public func isDeleted(_ rev: RevisionID) -> Bool {
-        guard let position = positions[rev] else { return false }
+        guard let position = position(of: rev) else { return false }
         return nodes[position].isDeleted
     }
 
     /// Whether `rev` is held and has no children.
     public func isLeaf(_ rev: RevisionID) -> Bool {
-        guard let position = positions[rev] else { return false }
+        guard let position = position(of: rev) else { return false }
         return !nodes.contains { $0.parent == position }
     }
 
     /// The parent of `rev`, when both are held.
     public func parent(of rev: RevisionID) -> RevisionID? {
-        guard let position = positions[rev], nodes[position].parent >= 0 else { return nil }
+        guard let position = position(of: rev), nodes[position].parent >= 0 else { return nil }
         return nodes[nodes[position].parent].rev
     }
 
@@ -57,6 +98,7 @@ public struct RevisionTree: Sendable, Equatable {
     ///
     /// - Complexity: O(n log n) in the number of revisions held.
     public var leaves: [RevisionID] {
+        if nodes.count == 1 { return [nodes[0].rev] }
         var hasChild = [Bool](repeating: false, count: nodes.count)
         for node in nodes where node.parent >= 0 { hasChild[node.parent] = true }
         var leafNodes: [Node] = []
@@ -95,7 +137,7 @@ public struct RevisionTree: Sendable, Equatable {
     ///
     /// - Complexity: O(depth of `rev`).
     public func history(of rev: RevisionID) -> [RevisionID] {
-        guard var position = positions[rev] else { return [] }
+        guard var position = position(of: rev) else { return [] }
         var path = [nodes[position].rev]
         while nodes[position].parent >= 0 {
             position = nodes[position].parent
@@ -107,9 +149,9 @@ public struct RevisionTree: Sendable, Equatable {
     /// The leaves that `rev` is an ancestor of, or `rev` itself when it is a
     /// leaf; what CouchDB's `latest=true` answers.
     public func leaves(descendingFrom rev: RevisionID) -> [RevisionID] {
-        guard let start = positions[rev] else { return [] }
+        guard let start = position(of: rev) else { return [] }
         return leaves.filter { leaf in
-            var position = positions[leaf]!
+            var position = position(of: leaf)!
             while true {
                 if position == start { return true }
                 position = nodes[position].parent
@@ -121,10 +163,9 @@ public struct RevisionTree: Sendable, Equatable {
     /// Adds a local edit: `rev` as a child of `parent` (a new root when
     /// `parent` is `nil` or not held). Adding a held revision does nothing.
     public mutating func insert(_ rev: RevisionID, parent: RevisionID?, isDeleted: Bool) {
-        guard positions[rev] == nil else { return }
-        let parentPosition = parent.flatMap { positions[$0] } ?? -1
-        positions[rev] = nodes.count
-        nodes.append(Node(rev: rev, parent: parentPosition, isDeleted: isDeleted))
+        guard position(of: rev) == nil else { return }
+        let parentPosition = parent.flatMap { position(of: $0) } ?? -1
+        append(Node(rev: rev, parent: parentPosition, isDeleted: isDeleted))
     }
 
     /// Merges a replicated history, newest first (`_revisions` expanded).
@@ -136,8 +177,8 @@ public struct RevisionTree: Sendable, Equatable {
     /// - Returns: whether `history[0]` was new.
     @discardableResult
     public mutating func merge(history: [RevisionID], isDeleted: Bool) -> Bool {
-        guard let newest = history.first, positions[newest] == nil else { return false }
-        let known = history.firstIndex { positions[$0] != nil } ?? history.count
+        guard let newest = history.first, position(of: newest) == nil else { return false }
+        let known = history.firstIndex { position(of: $0) != nil } ?? history.count
         var parent: RevisionID? = known < history.count ? history[known] : nil
         for index in stride(from: known - 1, through: 0, by: -1) {
             insert(history[index], parent: parent, isDeleted: index == 0 && isDeleted)
@@ -156,7 +197,7 @@ public struct RevisionTree: Sendable, Equatable {
         guard depth > 0, nodes.count > depth else { return [] }
         var keep = [Bool](repeating: false, count: nodes.count)
         for leaf in leaves {
-            var position = positions[leaf]!
+            var position = position(of: leaf)!
             for _ in 0..<depth {
                 keep[position] = true
                 position = nodes[position].parent
@@ -176,7 +217,7 @@ public struct RevisionTree: Sendable, Equatable {
         let remainingLeaves = leaves.filter { !revisions.contains($0) }
         var keep = [Bool](repeating: false, count: nodes.count)
         for leaf in remainingLeaves {
-            var position = positions[leaf]!
+            var position = position(of: leaf)!
             while position >= 0, !keep[position] {
                 keep[position] = true
                 position = nodes[position].parent
@@ -201,13 +242,13 @@ public struct RevisionTree: Sendable, Equatable {
             kept.append(copy)
         }
         nodes = kept
-        positions = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1.rev, $0) })
+        reindex()
         return removed
     }
 
     /// The revisions among `revs` that are not held (CouchDB's revs diff).
     public func missing(_ revs: [RevisionID]) -> [RevisionID] {
-        revs.filter { positions[$0] == nil }
+        revs.filter { position(of: $0) == nil }
     }
 
     /// Held leaves of a lower generation than `rev`, which could be its
@@ -237,17 +278,66 @@ extension RevisionTree {
     /// Decodes the form written by `encoded()`.
     public init(encoded bytes: [UInt8]) throws(PouchError) {
         self.init()
-        for line in bytes.split(separator: 0x0A) {
-            let fields = line.split(separator: 0x09, omittingEmptySubsequences: false)
-            guard fields.count == 3,
-                let rev = RevisionID(String(decoding: fields[0], as: UTF8.self))
-            else { throw PouchError.storage("corrupt revision tree") }
-            let parent = fields[1].isEmpty ? -1 : Int(String(decoding: fields[1], as: UTF8.self))
-            guard let parent, parent < nodes.count else {
+        var reader = EncodedTreeReader(bytes: bytes)
+        while let node = try reader.next() {
+            guard node.parent < nodes.count else {
                 throw PouchError.storage("corrupt revision tree")
             }
-            positions[rev] = nodes.count
-            nodes.append(Node(rev: rev, parent: parent, isDeleted: !fields[2].isEmpty))
+            append(node)
         }
     }
+}
+
+/// Reads the lines of `RevisionTree.encoded()` one node at a time, from
+/// the bytes in place.
+private struct EncodedTreeReader {
+    let bytes: [UInt8]
+    var index = 0
+
+    static let tab: UInt8 = 0x09
+    static let newline: UInt8 = 0x0A
+
+    /// The next node, `nil` at the end; blank lines are skipped.
+    mutating func next() throws(PouchError) -> RevisionTree.Node? {
+        while index < bytes.count, bytes[index] == Self.newline { index += 1 }
+        guard index < bytes.count else { return nil }
+        let rev = try revision()
+        let parent = try number(upTo: Self.tab) ?? -1
+        let flagStart = index
+        while index < bytes.count, bytes[index] != Self.newline { index += 1 }
+        let isDeleted = index > flagStart
+        index += 1
+        return RevisionTree.Node(rev: rev, parent: parent, isDeleted: isDeleted)
+    }
+
+    /// `N-hash` up to its tab, which it passes.
+    private mutating func revision() throws(PouchError) -> RevisionID {
+        guard let generation = try number(upTo: UInt8(ascii: "-")) else { throw corrupt }
+        let start = index
+        while index < bytes.count, bytes[index] != Self.tab, bytes[index] != Self.newline {
+            index += 1
+        }
+        guard index > start, index < bytes.count, bytes[index] == Self.tab else { throw corrupt }
+        let hash = String(decoding: bytes[start..<index], as: UTF8.self)
+        index += 1
+        return RevisionID(generation: generation, hash: hash)
+    }
+
+    /// Up to 9 decimal digits ending at `terminator`, which it passes;
+    /// `nil` when there are none.
+    private mutating func number(upTo terminator: UInt8) throws(PouchError) -> Int? {
+        var value = 0
+        let start = index
+        while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
+            value = value * 10 + Int(bytes[index] - 0x30)
+            index += 1
+        }
+        guard index - start <= 9, index < bytes.count, bytes[index] == terminator else {
+            throw corrupt
+        }
+        index += 1
+        return index - start > 1 ? value : nil
+    }
+
+    private var corrupt: PouchError { PouchError.storage("corrupt revision tree") }
 }

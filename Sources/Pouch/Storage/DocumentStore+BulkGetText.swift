@@ -29,8 +29,9 @@ extension DocumentStore {
     ) throws(PouchError) -> ReplicatedRevision {
         let getOptions = GetOptions(
             revs: options.revs, attachments: options.attachments, attsSince: request.attsSince)
-        if let doc = try document(request.id) {
-            if let text = try renderText(doc, rev: rev, options: getOptions) {
+        if let (doc, winner) = try documentWithWinner(request.id) {
+            let stored = rev == doc.winner ? winner : nil
+            if let text = try renderText(doc, rev: rev, options: getOptions, stored: stored) {
                 return .found(.text(id: request.id, bytes: text))
             }
             if let json = try render(doc, rev: rev, options: getOptions) {
@@ -38,5 +39,24 @@ extension DocumentStore {
             }
         }
         return .failed(id: request.id, rev: rev.description, error: .notFound("missing"))
+    }
+
+    /// The document `id` and its winning revision's row, read together
+    /// (most revisions a replication asks for are winners); `nil` when the
+    /// document was never stored.
+    func documentWithWinner(
+        _ id: String
+    ) throws(PouchError) -> (DocumentRecord, RevisionRecord)? {
+        let statement = try connection.statement(
+            "SELECT seq, tree, deleted, body, atts FROM docs WHERE id = ?")
+        defer { statement.reset() }
+        try statement.bind(1, id)
+        guard try statement.step() else { return nil }
+        let tree = try RevisionTree(encoded: statement.bytes(1) ?? [])
+        let doc = DocumentRecord(id: id, seq: statement.int64(0), tree: tree)
+        let attachments = try statement.bytes(4).map(AttachmentInfo.decode) ?? []
+        let winner = RevisionRecord(
+            isDeleted: statement.bool(2), body: statement.bytes(3), attachments: attachments)
+        return (doc, winner)
     }
 }

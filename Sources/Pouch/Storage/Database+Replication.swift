@@ -6,20 +6,20 @@ extension Database {
         _ requests: [BulkGetRequest], options: BulkGetOptions, asText: Bool
     ) async throws -> [ReplicatedRevision] {
         try await read(short: requests.count <= 100) { store in
-            if asText { return try store.bulkGetText(requests, options: options) }
+            if asText {
+                return try store.bulkGetText(requests, options: options).flatMap(\.revisions)
+            }
             return try store.bulkGet(requests, options: options).flatMap(\.replicatedRevisions)
         }
     }
-}
 
-extension BulkGetResult {
-    /// The items, as a replication reads them.
-    var replicatedRevisions: [ReplicatedRevision] {
-        docs.map { item in
-            switch item {
-            case .ok(let doc): .found(.json(doc))
-            case .error(let id, let rev, let error): .failed(id: id, rev: rev, error: error)
-            }
+    /// `bulkGet` with each revision found as its JSON text, made around the
+    /// stored body without parsing it, for a server to send as it is.
+    package func bulkGetText(
+        _ requests: [BulkGetRequest], options: BulkGetOptions
+    ) async throws -> [BulkGetTextResult] {
+        try await read(short: requests.count <= 100) { store in
+            try store.bulkGetText(requests, options: options)
         }
     }
 }

@@ -8,18 +8,18 @@ extension DocumentStore {
     /// is not an object's text.
     func bulkGetText(
         _ requests: [BulkGetRequest], options: BulkGetOptions
-    ) throws(PouchError) -> [ReplicatedRevision] {
-        var revisions: [ReplicatedRevision] = []
-        revisions.reserveCapacity(requests.count)
+    ) throws(PouchError) -> [BulkGetTextResult] {
+        var results: [BulkGetTextResult] = []
+        results.reserveCapacity(requests.count)
         for request in requests {
             guard let rev = request.rev, !options.latest else {
-                let results = try bulkGet([request], options: options)
-                revisions += results.flatMap(\.replicatedRevisions)
+                results += try bulkGet([request], options: options).map(BulkGetTextResult.init)
                 continue
             }
-            revisions.append(try revisionText(request, rev: rev, options: options))
+            let revision = try revisionText(request, rev: rev, options: options)
+            results.append(BulkGetTextResult(id: request.id, revisions: [revision]))
         }
-        return revisions
+        return results
     }
 
     /// The revision `rev` of `request.id` as text, parsed when it cannot be

@@ -132,10 +132,8 @@ extension CouchEndpoints {
                 result.serialize(into: &bytes)
             }
         }
-        bytes.append(contentsOf: "]}\n".utf8)
-        var headers = HTTPHeaders()
-        headers["Content-Type"] = "application/json"
-        return HTTPResponse(status: 200, headers: headers, body: .bytes(Data(bytes)))
+        bytes.append(contentsOf: "]}".utf8)
+        return .json(text: bytes)
     }
 
     private struct BulkGetRow: Error {

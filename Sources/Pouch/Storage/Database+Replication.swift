@@ -22,4 +22,30 @@ extension Database {
             try store.bulkGetText(requests, options: options)
         }
     }
+
+    /// A local database stores the text of a replicated document's body as
+    /// it arrives (checked, not parsed into values): a replication to it
+    /// asks its source for documents as text.
+    public var acceptsDocumentText: Bool { true }
+
+    /// Writes replicated documents as `bulkDocs(_:newEdits: false)` does; a
+    /// `.text` document's body is stored as the text of its members, which
+    /// are checked as JSON but not parsed into values and serialised again.
+    /// Invalid documents fail the whole call before anything is written.
+    public func bulkDocs(replicated docs: [ReplicatedDocument]) async throws -> [BulkDocsResult] {
+        var prepared: [IncomingDocument] = []
+        prepared.reserveCapacity(docs.count)
+        for doc in docs {
+            switch doc {
+            case .json(let json):
+                var incoming = try IncomingDocument(json)
+                incoming.prepare(hashing: false)
+                prepared.append(incoming)
+            case .text(_, let bytes):
+                prepared.append(try IncomingDocument(text: bytes))
+            }
+        }
+        let batch = prepared
+        return try await write { store in try store.bulkDocs(batch, newEdits: false) }
+    }
 }

@@ -132,4 +132,30 @@ import Testing
         }
         #expect(peer.count(.bulkDocs) == 0)
     }
+
+    @Test func aPullAsTextStoresWhatTheParsedPullStores() async throws {
+        let seeded = try await BulkGetTextTests.seeded().db
+        let source = try await ReplicaFactory.remote("pulled")
+        _ = try await Replicas.replicate(seeded, source)
+        let textTarget = try Database.inMemory(name: "text-\(UUID().uuidString)")
+        let parsedStore = try Database.inMemory(name: "parsed-\(UUID().uuidString)")
+        // The fault-injecting wrapper takes no text: the parsed path.
+        let parsedTarget = FaultInjectingPeer(parsedStore)
+
+        let text = try await Replicas.replicate(source, textTarget)
+        let parsed = try await Replicas.replicate(source, parsedTarget)
+
+        #expect(text.docsWritten == 7)
+        #expect(parsed.docsWritten == 7)
+        let expected = try await Self.leaves(seeded)
+        #expect(try await Self.leaves(textTarget) == expected)
+        #expect(try await Self.leaves(parsedStore) == expected)
+        // Bodies stored from text read back with their members in order.
+        for id in ["plain", "edited", "conflicted", "attached"] {
+            let options = GetOptions(revs: true)
+            let copy = try await textTarget.get(id, options: options).serialized()
+            #expect(copy == (try await parsedStore.get(id, options: options).serialized()))
+            #expect(copy == (try await seeded.get(id, options: options).serialized()))
+        }
+    }
 }

@@ -11,7 +11,9 @@ import Testing
     static func withServer(_ body: (TestServer) async throws -> Void) async throws {
         let server = try await TestServer.start()
         defer { server.stop() }
-        for db in ["text", "parsed"] { #expect(try await server.request("PUT", "/\(db)").status == 201) }
+        for db in ["text", "parsed"] {
+            #expect(try await server.request("PUT", "/\(db)").status == 201)
+        }
         try await body(server)
     }
 
@@ -27,7 +29,9 @@ import Testing
     /// Sends `docs` with `new_edits` first (as CouchDB's replicator does)
     /// to `text`, and with it between padding members, where the server
     /// does not look for it, to `parsed`.
-    static func send(_ docs: String, _ server: TestServer) async throws -> (
+    static func send(
+        _ docs: String, _ server: TestServer
+    ) async throws -> (
         text: LoopbackSocket.Response, parsed: LoopbackSocket.Response
     ) {
         let first = #"{"new_edits":false,"docs":\#(docs)}"#
@@ -73,7 +77,10 @@ import Testing
             let (text, parsed) = try await Self.send(#"[{"_id":"a","_rev":"1-a"},[1]]"#, server)
 
             #expect(text.status == 400)
-            #expect(try text.json == ["error": "bad_request", "reason": "Document must be a JSON object"])
+            #expect(
+                try text.json == [
+                    "error": "bad_request", "reason": "Document must be a JSON object",
+                ])
             #expect(text.text == parsed.text)
             let nothing = try await server.request("GET", "/text/a")
             #expect(nothing.status == 404)

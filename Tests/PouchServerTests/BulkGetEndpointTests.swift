@@ -40,7 +40,8 @@ import Testing
             let response = try await server.request("POST", "/a/_bulk_get?revs=true", json: asked)
 
             #expect(response.status == 200)
-            let docA = #"{"_id":"a","_rev":"2-a2","v":"a","_revisions":{"start":2,"ids":["a2","a1"]}}"#
+            let docA =
+                #"{"_id":"a","_rev":"2-a2","v":"a","_revisions":{"start":2,"ids":["a2","a1"]}}"#
             let expected =
                 #"{"results":[{"id":"a","docs":[{"ok":\#(docA)}]},"#
                 + #"{"id":"a","docs":[{"ok":\#(docA)}]},"#
@@ -76,7 +77,8 @@ import Testing
             let response = try await server.request(
                 "POST", "/a/_bulk_get", json: ["docs": [["id": "a", "rev": "2-a2"]]])
 
-            let expected = #"{"results":[{"id":"a","docs":[{"ok":{"_id":"a","_rev":"2-a2","v":"a"}}]}]}"#
+            let expected =
+                #"{"results":[{"id":"a","docs":[{"ok":{"_id":"a","_rev":"2-a2","v":"a"}}]}]}"#
             #expect(response.text == expected + "\n")
         }
     }

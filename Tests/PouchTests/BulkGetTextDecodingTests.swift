@@ -46,7 +46,9 @@ import Testing
         }
     }
 
-    @Test(arguments: [#"{"results":[{"id":"a","docs":[{"ok":{"v":01}}]}]}"#, #"{"results":["#, "[]"])
+    @Test(arguments: [
+        #"{"results":[{"id":"a","docs":[{"ok":{"v":01}}]}]}"#, #"{"results":["#, "[]",
+    ])
     func anAnswerThatIsNotJSONOrHasNoResultsIsABadResponse(text: String) {
         #expect(throws: PouchError.self) { try RemoteDecoding.bulkGetText(Array(text.utf8)) }
     }

@@ -28,7 +28,9 @@ import Testing
 
         var edited = try await db.put(["_id": "edited", "v": 1]).rev
         for value in 2...3 {
-            edited = try await db.put(["_id": "edited", "_rev": .string("\(edited)"), "v": .int(Int64(value))]).rev
+            edited = try await db.put([
+                "_id": "edited", "_rev": .string("\(edited)"), "v": .int(Int64(value)),
+            ]).rev
         }
         requests.append(BulkGetRequest(id: "edited", rev: edited))
 

@@ -21,7 +21,9 @@ import Testing
         #expect(doc.rev == RevisionID(generation: 2, hash: "y"))
         #expect(doc.revisions == [RevisionID("2-y")!, RevisionID("1-x")!])
         #expect(doc.isDeleted)
-        #expect(String(decoding: doc.bodyBytes, as: UTF8.self) == #"{"b":{"c":[1,2.5,null]},"d":"é\n"}"#)
+        #expect(
+            String(decoding: doc.bodyBytes, as: UTF8.self) == #"{"b":{"c":[1,2.5,null]},"d":"é\n"}"#
+        )
     }
 
     @Test func valuesKeepTheirTextAndKeysAreWrittenAgain() throws {

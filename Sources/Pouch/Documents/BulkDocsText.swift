@@ -31,7 +31,9 @@ package enum BulkDocsText {
         return ends.contains { end in
             let bytes = Array(end)
             guard bytes.count >= key.count else { return false }
-            return (0...(bytes.count - key.count)).contains { bytes[$0..<($0 + key.count)].elementsEqual(key) }
+            return (0...(bytes.count - key.count)).contains {
+                bytes[$0..<($0 + key.count)].elementsEqual(key)
+            }
         }
     }
 

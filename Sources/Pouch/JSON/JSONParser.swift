@@ -419,7 +419,8 @@ extension JSONParser {
         }
         if count > 0 {
             guard bytes[index] == UInt8(ascii: ",") else {
-                throw failure(closing == UInt8(ascii: "}") ? "expected ',' or '}'" : "expected ',' or ']'")
+                throw failure(
+                    closing == UInt8(ascii: "}") ? "expected ',' or '}'" : "expected ',' or ']'")
             }
             index += 1
             skipWhitespace()

@@ -40,6 +40,7 @@ import Testing
         #"{"_id":"_design/d","views":{},"_attachments":{"f":{"stub":true,"digest":"md5-x","revpos":1}}}"#,
         #"{"_id":"_local/l","_rev":"0-3","v":-0.5e-3}"#,
         #"{"v":true,"w":false,"_conflicts":["1-a"]}"#,
+        #"{"\u005fid":"escaped","k\u00e9y":"é","":0}"#,
     ])
     func readsWhatTheParsedFormReads(text: String) throws {
         let fromText = try Self.incoming(text)

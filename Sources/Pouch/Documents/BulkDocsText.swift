@@ -70,7 +70,7 @@ package enum BulkDocsText {
             guard try parser.beginObject() else { return nil }
             var id = ""
             var count = 0
-            while let key = try parser.nextKey(after: count) {
+            while let (key, _) = try parser.nextMember(after: count) {
                 count += 1
                 if key == "_id", case .string(let text) = try parser.value() {
                     id = text

@@ -3,8 +3,9 @@
 /// body, checked as the parser checks them but never built into values.
 struct DocumentText {
     var specials: [(key: String, value: JSON)] = []
-    /// `{"key":value,...}`: each non-special member's key, then its value's
-    /// bytes as they were in the text.
+    /// `{"key":value,...}`: each non-special member's key and value, their
+    /// bytes as they were in the text (a key that needed unescaping is
+    /// written again).
     var body: [UInt8] = []
 
     /// Splits `text`; `nil` when it is not an object.
@@ -24,14 +25,18 @@ struct DocumentText {
         body.reserveCapacity(parser.remaining)
         body.append(UInt8(ascii: "{"))
         var count = 0
-        while let key = try parser.nextKey(after: count) {
+        while let (key, keyText) = try parser.nextMember(after: count) {
             count += 1
-            if key.utf8.first == UInt8(ascii: "_") {
+            if let key, key.utf8.first == UInt8(ascii: "_") {
                 specials.append((key, try parser.value()))
                 continue
             }
             if body.count > 1 { body.append(UInt8(ascii: ",")) }
-            JSON.string(key).serialize(into: &body)
+            if let key {
+                JSON.string(key).serialize(into: &body)
+            } else {
+                body.append(contentsOf: parser.bytes(keyText))
+            }
             body.append(UInt8(ascii: ":"))
             let start = parser.position
             try parser.skipValue()

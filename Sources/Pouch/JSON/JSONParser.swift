@@ -391,6 +391,36 @@ extension JSONParser {
         return key
     }
 
+    /// `nextKey`, but a key that needs no unescaping and does not start
+    /// with `_` is only checked, not decoded: `key` is then `nil` and
+    /// `text` is its bytes with their quotes.
+    mutating func nextMember(
+        after count: Int
+    ) throws(JSONParseError) -> (key: String?, text: Range<Int>)? {
+        guard try nextItem(after: count, closing: UInt8(ascii: "}")) else { return nil }
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+            throw failure("expected a string key")
+        }
+        let start = index
+        var key: String?
+        if index + 1 < bytes.count, bytes[index + 1] != UInt8(ascii: "_"),
+            try skipPlainString()
+        {
+            key = nil
+        } else {
+            index = start
+            key = try parseString()
+        }
+        let text = start..<index
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+            throw failure("expected ':'")
+        }
+        index += 1
+        skipWhitespace()
+        return (key, text)
+    }
+
     /// Consumes `[` after any whitespace; `false` (nothing consumed) when
     /// the next value is not an array.
     mutating func beginArray() throws(JSONParseError) -> Bool {
@@ -465,6 +495,15 @@ extension JSONParser {
     /// `parseString` reads it.
     private mutating func skipString() throws(JSONParseError) {
         let quote = index
+        if try skipPlainString() { return }
+        index = quote
+        _ = try parseString()
+    }
+
+    /// Checks a string that needs no unescaping and moves past it; `false`
+    /// at the first escape, the position then left inside the string.
+    private mutating func skipPlainString() throws(JSONParseError) -> Bool {
+        let quote = index
         index += 1
         var isASCII = true
         while index < bytes.count {
@@ -475,15 +514,14 @@ extension JSONParser {
                         UnsafeBufferPointer(rebasing: bytes[(quote + 1)..<index]), at: quote + 1)
                 }
                 index += 1
-                return
+                return true
             }
-            if byte == UInt8(ascii: "\\") { break }
+            if byte == UInt8(ascii: "\\") { return false }
             if byte < 0x20 { throw failure("control character in string") }
             if byte >= 0x80 { isASCII = false }
             index += 1
         }
-        index = quote
-        _ = try parseString()
+        throw failure("unterminated string")
     }
 
     /// Checks that only whitespace is left.

@@ -4,7 +4,8 @@ import Pouch
 
 /// The floor for insert speed: the same JSON text inserted into a bare
 /// SQLite table (id, body), one transaction per batch, WAL mode, one
-/// prepared statement. Nothing a document store does can be cheaper.
+/// prepared statement, timed until the log is copied into the file (as
+/// Pouch's bulk insert is). Nothing a document store does can be cheaper.
 enum SQLiteFloor {
     static func insert(bodies: [[(String, [UInt8])]], path: String) throws -> Double {
         var handle: OpaquePointer?
@@ -32,6 +33,7 @@ enum SQLiteFloor {
             }
             try exec(db, "COMMIT")
         }
+        try exec(db, "PRAGMA wal_checkpoint(FULL)")
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
@@ -69,6 +71,7 @@ enum SQLiteFloor {
             }
             try exec(db, "COMMIT")
         }
+        try exec(db, "PRAGMA wal_checkpoint(FULL)")
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 

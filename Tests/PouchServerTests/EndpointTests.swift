@@ -143,6 +143,42 @@ import Testing
         }
     }
 
+    // CouchDB's extract_header_rev: `?rev=` and `If-Match` may both be
+    // given only when they name the same revision.
+    @Test func aQueryRevAndAnEtagThatDisagreeAreABadRequest() async throws {
+        try await Self.withServer { (server) async throws in
+            _ = try await server.request("PUT", "/db")
+            let rev =
+                try await server.request("PUT", "/db/d", json: ["n": 1]).json["rev"]?
+                .stringValue ?? ""
+            let other = "1-0123456789abcdef0123456789abcdef"
+            let refusal: JSON = [
+                "error": "bad_request", "reason": "Document rev and etag have different values",
+            ]
+            for (method, path) in [
+                ("PUT", "/db/d?rev=\(rev)"), ("DELETE", "/db/d?rev=\(rev)"),
+                ("PUT", "/db/d/a.txt?rev=\(rev)"),
+            ] {
+                let response = try await server.request(
+                    method, path, raw: Array("{}".utf8),
+                    headers: [
+                        ("If-Match", "\"\(other)\""), ("Content-Type", "application/json"),
+                    ])
+                #expect(response.status == 400, "\(method) \(path)")
+                #expect(try response.json == refusal, "\(method) \(path)")
+            }
+            // A body's own _rev is checked against ?rev= only.
+            let bodyRev = try await server.request(
+                "PUT", "/db/d?rev=\(rev)", json: ["_rev": .string(rev), "n": 2],
+                headers: [("If-Match", "\"\(other)\"")])
+            #expect(bodyRev.status == 201)
+            let current = try bodyRev.json["rev"]?.stringValue ?? ""
+            let agreeing = try await server.request(
+                "DELETE", "/db/d?rev=\(current)", headers: [("If-Match", "\"\(current)\"")])
+            #expect(agreeing.status == 200)
+        }
+    }
+
     @Test func attachmentsRoundTripWithTheirDigest() async throws {
         try await Self.withServer { (server) async throws in
             _ = try await server.request("PUT", "/db")

@@ -72,6 +72,25 @@ import Testing
         #expect(MD5.digest(Array(input.utf8)).hexString == hex)
     }
 
+    // Lengths around the padding boundaries (55/56 bytes fit one block's
+    // padding or spill into a second); digests from Python's hashlib.
+    @Test(arguments: [
+        (55, "8d24280288a696559fd8d5aa1b6d8c6e"), (56, "ef2c72b7254c92459e498eddd4ace573"),
+        (57, "5e319059f1ba9373988437b589fb9f21"), (63, "c4c8c6d513f4e1604eb18508a1769364"),
+        (64, "a2fcb39a253b9b785b1f97518fa37683"), (65, "e49fe82d0bb12967a196c85de313e446"),
+        (119, "1640deea49ebb258ec6ede18d4b2d2d7"), (120, "05f879f7b542a7ebf0605adff67d4423"),
+        (128, "fe942895e9aae953f3e246e5fd00739d"),
+    ])
+    func matchesHashlibAroundBlockBoundaries(length: Int, hex: String) {
+        let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 * 7) }
+        #expect(MD5.digest(bytes).hexString == hex)
+        var streamed = MD5()
+        for chunk in stride(from: 0, to: length, by: 5) {
+            streamed.update(bytes[chunk..<min(chunk + 5, length)])
+        }
+        #expect(streamed.finalize().hexString == hex)
+    }
+
     @Test func streamingEqualsOneShot() {
         let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 * 7) }
         var md5 = MD5()

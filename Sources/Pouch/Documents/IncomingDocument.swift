@@ -35,6 +35,7 @@ struct IncomingDocument: Sendable {
             throw PouchError.badRequest("Document must be a JSON object")
         }
         var body = JSONObject()
+        body.reserveCapacity(object.count)
         for (key, value) in object {
             if key.utf8.first == UInt8(ascii: "_") {
                 try readSpecial(key, value)
@@ -135,14 +136,20 @@ struct IncomingDocument: Sendable {
     /// ahead of the write (none when the document has attachments).
     private(set) var predictedRevision: RevisionID?
 
+    /// For a new document, the first revision's tree and its stored forms,
+    /// computed ahead of the write (see `prepare(hashing:)`).
+    private(set) var preparedRoot: PreparedRoot?
+
     /// Serialises the body and hashes the edit's revision ahead of the
     /// write, so the writer only checks the parent is the one assumed.
     mutating func prepare(hashing: Bool) {
         let body = JSON.object(self.body).serializedBytes()
         preparedBody = body
         guard hashing, attachments == nil, !isLocal else { return }
-        predictedRevision = RevisionID.next(
+        let predicted = RevisionID.next(
             after: rev, isDeleted: isDeleted, body: body, attachmentDigests: [])
+        predictedRevision = predicted
+        if rev == nil { preparedRoot = PreparedRoot(predicted, isDeleted: isDeleted) }
     }
 
     /// Whether the id names a `_local` document.
@@ -180,5 +187,23 @@ enum DocumentID {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
         return bytes.hexString
+    }
+}
+
+/// A new document's one-revision tree with the forms the writer stores,
+/// built on a preparing thread rather than by the writer.
+struct PreparedRoot {
+    let rev: RevisionID
+    let tree: RevisionTree
+    let revText: String
+    let encodedTree: [UInt8]
+
+    init(_ rev: RevisionID, isDeleted: Bool) {
+        var tree = RevisionTree()
+        tree.insert(rev, parent: nil, isDeleted: isDeleted)
+        self.rev = rev
+        self.tree = tree
+        revText = rev.description
+        encodedTree = tree.encoded()
     }
 }

@@ -11,8 +11,9 @@ extension RevisionID {
         after parent: RevisionID?, isDeleted: Bool, body: [UInt8], attachmentDigests: [String]
     ) -> RevisionID {
         var md5 = MD5()
-        md5.update((parent?.description ?? "").utf8)
-        md5.update([0x00, isDeleted ? 1 : 0])
+        if let parent { md5.update(parent.description.utf8) }
+        var flag: (UInt8, UInt8) = (0x00, isDeleted ? 1 : 0)
+        withUnsafeBytes(of: &flag) { md5.update($0.bindMemory(to: UInt8.self)) }
         md5.update(body)
         for digest in attachmentDigests.sorted() {
             md5.update([0x00])

@@ -17,14 +17,11 @@ public struct RevisionTree: Sendable, Equatable {
 
     /// Nodes in insertion order, so a parent always precedes its children.
     private(set) var nodes: [Node] = []
-    /// Each revision's index in `nodes`, kept only for a tree of more than
-    /// `linearSearchLimit` nodes: most trees hold one revision or a few,
-    /// which are found sooner by a scan than by hashing, and decoding them
-    /// (every read of a document) then builds no hash table.
-    private var positions: [RevisionID: Int] = [:]
-
-    /// Up to how many nodes a revision is looked up by a scan.
-    static let linearSearchLimit = 16
+    /// Each revision's place in `nodes`, kept only once the tree is larger
+    /// than `indexedSize`: smaller trees (most documents) are scanned,
+    /// which costs less than hashing revision ids.
+    private var positions: [RevisionID: Int]?
+    private static let indexedSize = 16
 
     /// An empty tree.
     public init() {}
@@ -34,33 +31,31 @@ public struct RevisionTree: Sendable, Equatable {
         lhs.nodes == rhs.nodes
     }
 
-    /// The index of `rev` in `nodes`.
+    /// Where `rev` is in `nodes`.
     private func position(of rev: RevisionID) -> Int? {
-        guard nodes.count > Self.linearSearchLimit else {
-            return nodes.firstIndex { $0.rev == rev }
-        }
-        return positions[rev]
+        if let positions { return positions[rev] }
+        return nodes.firstIndex { $0.rev == rev }
     }
 
-    /// Appends a node, indexing it once the tree is past the scan limit.
+    /// Adds a node after the others, indexing it when the tree is large.
     private mutating func append(_ node: Node) {
+        if positions?[node.rev] == nil { positions?[node.rev] = nodes.count }
         nodes.append(node)
-        guard nodes.count > Self.linearSearchLimit else { return }
-        if positions.count == nodes.count - 1 {
-            positions[node.rev] = nodes.count - 1
-        } else {
-            reindex()
-        }
+        if positions == nil, nodes.count > RevisionTree.indexedSize { indexPositions() }
     }
 
-    /// Rebuilds `positions` from `nodes` (empty while they are few).
-    private mutating func reindex() {
-        guard nodes.count > Self.linearSearchLimit else {
-            positions = [:]
+    /// Rebuilds `positions` from `nodes` (dropped for a small tree).
+    private mutating func indexPositions() {
+        guard nodes.count > RevisionTree.indexedSize else {
+            positions = nil
             return
         }
-        positions = Dictionary(minimumCapacity: nodes.count)
-        for (index, node) in nodes.enumerated() { positions[node.rev] = index }
+        var index: [RevisionID: Int] = [:]
+        index.reserveCapacity(nodes.count)
+        for (position, node) in nodes.enumerated() where index[node.rev] == nil {
+            index[node.rev] = position
+        }
+        positions = index
     }
 
     /// Whether the tree holds no revision.
@@ -77,19 +72,19 @@ public struct RevisionTree: Sendable, Equatable {
 
     /// Whether `rev` is held and is a deletion.
     public func isDeleted(_ rev: RevisionID) -> Bool {
-        guard let position = position(of: rev) else { return false }
+        guard let position = self.position(of: rev) else { return false }
         return nodes[position].isDeleted
     }
 
     /// Whether `rev` is held and has no children.
     public func isLeaf(_ rev: RevisionID) -> Bool {
-        guard let position = position(of: rev) else { return false }
+        guard let position = self.position(of: rev) else { return false }
         return !nodes.contains { $0.parent == position }
     }
 
     /// The parent of `rev`, when both are held.
     public func parent(of rev: RevisionID) -> RevisionID? {
-        guard let position = position(of: rev), nodes[position].parent >= 0 else { return nil }
+        guard let position = self.position(of: rev), nodes[position].parent >= 0 else { return nil }
         return nodes[nodes[position].parent].rev
     }
 
@@ -137,7 +132,7 @@ public struct RevisionTree: Sendable, Equatable {
     ///
     /// - Complexity: O(depth of `rev`).
     public func history(of rev: RevisionID) -> [RevisionID] {
-        guard var position = position(of: rev) else { return [] }
+        guard var position = self.position(of: rev) else { return [] }
         var path = [nodes[position].rev]
         while nodes[position].parent >= 0 {
             position = nodes[position].parent
@@ -149,9 +144,9 @@ public struct RevisionTree: Sendable, Equatable {
     /// The leaves that `rev` is an ancestor of, or `rev` itself when it is a
     /// leaf; what CouchDB's `latest=true` answers.
     public func leaves(descendingFrom rev: RevisionID) -> [RevisionID] {
-        guard let start = position(of: rev) else { return [] }
+        guard let start = self.position(of: rev) else { return [] }
         return leaves.filter { leaf in
-            var position = position(of: leaf)!
+            var position = self.position(of: leaf)!
             while true {
                 if position == start { return true }
                 position = nodes[position].parent
@@ -197,7 +192,7 @@ public struct RevisionTree: Sendable, Equatable {
         guard depth > 0, nodes.count > depth else { return [] }
         var keep = [Bool](repeating: false, count: nodes.count)
         for leaf in leaves {
-            var position = position(of: leaf)!
+            var position = self.position(of: leaf)!
             for _ in 0..<depth {
                 keep[position] = true
                 position = nodes[position].parent
@@ -217,7 +212,7 @@ public struct RevisionTree: Sendable, Equatable {
         let remainingLeaves = leaves.filter { !revisions.contains($0) }
         var keep = [Bool](repeating: false, count: nodes.count)
         for leaf in remainingLeaves {
-            var position = position(of: leaf)!
+            var position = self.position(of: leaf)!
             while position >= 0, !keep[position] {
                 keep[position] = true
                 position = nodes[position].parent
@@ -242,7 +237,7 @@ public struct RevisionTree: Sendable, Equatable {
             kept.append(copy)
         }
         nodes = kept
-        reindex()
+        indexPositions()
         return removed
     }
 

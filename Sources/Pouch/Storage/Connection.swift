@@ -9,6 +9,11 @@ import CSQLite
 final class Connection {
     let handle: OpaquePointer
     private var statements: [String: Statement] = [:]
+    /// The same statements keyed by where their SQL text is stored, so the
+    /// constant SQL of hot paths is found without hashing the whole text.
+    private var statementsByAddress: [Int: (sql: String, statement: Statement)] = [:]
+    /// The background checkpointer of a file database's writer.
+    var walCheckpointer: WALCheckpointer?
 
     /// Opens (creating when missing) the database at `location`, a path or
     /// a `file:` URI.
@@ -31,6 +36,7 @@ final class Connection {
     }
 
     deinit {
+        statementsByAddress.removeAll()
         statements.removeAll()
         sqlite3_close_v2(handle)
     }
@@ -51,10 +57,30 @@ final class Connection {
 
     /// The statement for `sql`, prepared on first use and reused after.
     func statement(_ sql: String) throws(PouchError) -> Statement {
-        if let cached = statements[sql] { return cached }
-        let statement = try Statement(connection: self, sql: sql)
-        statements[sql] = statement
+        let address = Connection.storageAddress(of: sql)
+        // The address is only a hint: the text is compared too, which is
+        // immediate when both strings share their storage.
+        if let address, let entry = statementsByAddress[address], entry.sql == sql {
+            return entry.statement
+        }
+        let statement: Statement
+        if let cached = statements[sql] {
+            statement = cached
+        } else {
+            statement = try Statement(connection: self, sql: sql)
+            statements[sql] = statement
+        }
+        if let address { statementsByAddress[address] = (sql, statement) }
         return statement
+    }
+
+    /// Where a long string's UTF-8 text is stored (small strings live
+    /// inline, so they have no stable address).
+    private static func storageAddress(of sql: String) -> Int? {
+        guard sql.utf8.count > 15 else { return nil }
+        return sql.utf8.withContiguousStorageIfAvailable { buffer in
+            Int(bitPattern: buffer.baseAddress)
+        }
     }
 
     /// Runs one or more statements that return no rows.

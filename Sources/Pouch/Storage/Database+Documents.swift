@@ -133,7 +133,7 @@ extension Database {
     }
 
     /// How many documents of a large bulk write are prepared together.
-    static let preparedChunkSize = 200
+    static let preparedChunkSize = 50
 
     private func writeOne(_ doc: IncomingDocument) async throws -> WriteResult {
         try await write { store in try store.writeEdits([doc]).first!.get() }

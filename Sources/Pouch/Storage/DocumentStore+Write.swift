@@ -107,15 +107,16 @@ extension DocumentStore {
         _ doc: IncomingDocument, id: String, counters: inout Counters
     ) throws(PouchError) -> RevisionID? {
         let body = doc.bodyBytes
-        let rev =
-            doc.predictedRevision
-            ?? RevisionID.next(
-                after: nil, isDeleted: doc.isDeleted, body: body, attachmentDigests: [])
-        var tree = RevisionTree()
-        tree.insert(rev, parent: nil, isDeleted: doc.isDeleted)
-        let record = DocumentRecord(id: id, seq: counters.updateSeq + 1, tree: tree)
+        let root =
+            doc.preparedRoot
+            ?? PreparedRoot(
+                RevisionID.next(
+                    after: nil, isDeleted: doc.isDeleted, body: body, attachmentDigests: []),
+                isDeleted: doc.isDeleted)
+        let rev = root.rev
+        let record = DocumentRecord(id: id, seq: counters.updateSeq + 1, tree: root.tree)
         let revision = RevisionRecord(isDeleted: doc.isDeleted, body: body, attachments: [])
-        guard try insertIfAbsent(record, winner: rev, revision: revision) else { return nil }
+        guard try insertIfAbsent(record, root: root, revision: revision) else { return nil }
         counters.updateSeq = record.seq
         counters.count(before: nil, after: doc.isDeleted)
         try indexDocument(record)

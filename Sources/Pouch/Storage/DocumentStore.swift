@@ -29,7 +29,10 @@ final class DocumentStore {
     {
         let connection = try Connection(location: location)
         if !isMemory {
-            if isWriter { try connection.execute("PRAGMA journal_mode = WAL") }
+            if isWriter {
+                try connection.execute("PRAGMA journal_mode = WAL")
+                WALCheckpointer.install(on: connection, location: location)
+            }
             try connection.execute("PRAGMA synchronous = NORMAL")
             // Reads go through a memory map only if `memoryMapSize` allows
             // one; each connection caches up to 8 MB.
@@ -167,12 +170,30 @@ extension DocumentStore {
     func insertIfAbsent(
         _ record: DocumentRecord, winner: RevisionID, revision: RevisionRecord
     ) throws(PouchError) -> Bool {
+        try insertIfAbsent(
+            record, winnerText: winner.description, encodedTree: record.tree.encoded(),
+            revision: revision)
+    }
+
+    /// `insertIfAbsent` for a new document whose one-revision tree was
+    /// prepared beforehand.
+    func insertIfAbsent(
+        _ record: DocumentRecord, root: PreparedRoot, revision: RevisionRecord
+    ) throws(PouchError) -> Bool {
+        try insertIfAbsent(
+            record, winnerText: root.revText, encodedTree: root.encodedTree, revision: revision)
+    }
+
+    private func insertIfAbsent(
+        _ record: DocumentRecord, winnerText: String, encodedTree: [UInt8],
+        revision: RevisionRecord
+    ) throws(PouchError) -> Bool {
         let statement = try connection.statement(Schema.insertDocument)
         try statement.bind(1, record.seq)
         try statement.bind(2, record.id)
-        try statement.bind(3, winner.description)
+        try statement.bind(3, winnerText)
         try statement.bind(4, revision.isDeleted)
-        try statement.bind(5, blob: record.tree.encoded())
+        try statement.bind(5, blob: encodedTree)
         try bind(revision, at: 6, to: statement)
         try statement.run()
         return connection.changes == 1

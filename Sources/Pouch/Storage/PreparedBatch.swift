@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Synchronization
 
 /// The documents of a large bulk write, validated, serialised and hashed
@@ -31,9 +32,19 @@ final class PreparedBatch: @unchecked Sendable {
         slots.initialize(repeating: nil, count: ranges.count)
         ready = ranges.map { _ in DispatchSemaphore(value: 0) }
         claimed = Mutex([Bool](repeating: false, count: ranges.count))
-        for index in ranges.indices {
-            DispatchQueue.global(qos: .userInitiated).async { self.fill(index) }
+        for _ in 0..<min(PreparedBatch.preparers, ranges.count) {
+            DispatchQueue.global(qos: .userInitiated).async { self.fillInOrder() }
         }
+    }
+
+    /// How many threads prepare chunks: all cores but the writer's, since
+    /// the writer is the slower stage and more preparers would only take
+    /// turns on its core.
+    static let preparers = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
+
+    /// Prepares, in order, every chunk no other thread has claimed.
+    private func fillInOrder() {
+        for index in ranges.indices { fill(index) }
     }
 
     /// Prepares chunk `index` unless another thread has claimed it.

@@ -5,8 +5,13 @@ import Foundation
 public struct MD5: Sendable {
     private var state: (UInt32, UInt32, UInt32, UInt32) =
         (0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476)
-    private var pending: [UInt8] = []
+    /// Bytes waiting for a whole 64-byte block, kept inline so hashing
+    /// allocates nothing; `pendingCount` of them are used.
+    private var pending: Block = (0, 0, 0, 0, 0, 0, 0, 0)
+    private var pendingCount = 0
     private var length: UInt64 = 0
+
+    private typealias Block = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
 
     @inline(__always)
     private static func word(_ raw: UnsafeRawPointer, _ index: Int) -> UInt32 {
@@ -46,9 +51,7 @@ public struct MD5: Sendable {
         _ t: UInt32
     ) -> UInt32 { step(a, b, c ^ (b | ~d), x, s, t) }
 
-    public init() {
-        pending.reserveCapacity(64)
-    }
+    public init() {}
 
     /// The digest of `bytes` in one call.
     public static func digest<Bytes: Sequence>(_ bytes: Bytes) -> [UInt8]
@@ -72,43 +75,72 @@ public struct MD5: Sendable {
     private mutating func update(buffer: UnsafeBufferPointer<UInt8>) {
         length &+= UInt64(buffer.count)
         var offset = 0
-        if !pending.isEmpty {
-            let take = min(64 - pending.count, buffer.count)
-            pending.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0..<take]))
-            offset = take
-            guard pending.count == 64 else { return }
-            pending.withUnsafeBufferPointer { process(block: $0.baseAddress!) }
-            pending.removeAll(keepingCapacity: true)
+        if pendingCount > 0 {
+            offset = min(64 - pendingCount, buffer.count)
+            let start = pendingCount
+            withUnsafeMutableBytes(of: &pending) { block in
+                block.baseAddress!.advanced(by: start).copyMemory(
+                    from: buffer.baseAddress!, byteCount: offset)
+            }
+            pendingCount += offset
+            guard pendingCount == 64 else { return }
+            processPending()
         }
         while offset + 64 <= buffer.count {
             process(block: buffer.baseAddress! + offset)
             offset += 64
         }
         if offset < buffer.count {
-            pending.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[offset...]))
+            let rest = buffer.count - offset
+            withUnsafeMutableBytes(of: &pending) { block in
+                block.baseAddress!.copyMemory(from: buffer.baseAddress! + offset, byteCount: rest)
+            }
+            pendingCount = rest
         }
+    }
+
+    /// Hashes the full pending block and empties it.
+    private mutating func processPending() {
+        var block = pending
+        withUnsafeBytes(of: &block) { process(block: $0.bindMemory(to: UInt8.self).baseAddress!) }
+        pendingCount = 0
     }
 
     /// Pads the message and returns the 16-byte digest.
     public mutating func finalize() -> [UInt8] {
         let bitLength = length &* 8
-        var tail: [UInt8] = [0x80]
-        let padding = (56 - (Int(length % 64) + 1) + 64) % 64
-        tail.append(contentsOf: repeatElement(0, count: padding))
-        for shift in stride(from: 0, to: 64, by: 8) {
-            tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
-        }
-        let savedLength = length
-        update(tail)
-        length = savedLength
-        var output: [UInt8] = []
-        output.reserveCapacity(16)
-        for word in [state.0, state.1, state.2, state.3] {
-            for shift in stride(from: 0, to: 32, by: 8) {
-                output.append(UInt8(truncatingIfNeeded: word >> UInt32(shift)))
+        let zeros = (55 - Int(length % 64) + 64) % 64
+        var tail: (Block, UInt64) = ((0, 0, 0, 0, 0, 0, 0, 0), 0)
+        withUnsafeMutableBytes(of: &tail) { bytes in
+            bytes[0] = 0x80
+            for shift in 0..<8 {
+                bytes[1 + zeros + shift] = UInt8(truncatingIfNeeded: bitLength >> UInt64(shift * 8))
             }
         }
-        return output
+        let savedLength = length
+        withUnsafeBytes(of: &tail) { bytes in
+            update(
+                buffer: UnsafeBufferPointer(
+                    rebasing: bytes.bindMemory(to: UInt8.self)[0..<(9 + zeros)]))
+        }
+        length = savedLength
+        let (a, b, c, d) = state
+        return [UInt8](unsafeUninitializedCapacity: 16) { output, count in
+            MD5.store(a, in: &output, at: 0)
+            MD5.store(b, in: &output, at: 4)
+            MD5.store(c, in: &output, at: 8)
+            MD5.store(d, in: &output, at: 12)
+            count = 16
+        }
+    }
+
+    /// Writes `word` little-endian at `offset`.
+    private static func store(
+        _ word: UInt32, in output: inout UnsafeMutableBufferPointer<UInt8>, at offset: Int
+    ) {
+        for byte in 0..<4 {
+            output[offset + byte] = UInt8(truncatingIfNeeded: word >> UInt32(byte * 8))
+        }
     }
 
     private mutating func process(block: UnsafePointer<UInt8>) {
@@ -202,13 +234,16 @@ public struct MD5: Sendable {
 extension Array where Element == UInt8 {
     /// The bytes as lowercase hexadecimal.
     public var hexString: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var output = [UInt8]()
-        output.reserveCapacity(count * 2)
-        for byte in self {
-            output.append(digits[Int(byte >> 4)])
-            output.append(digits[Int(byte & 0x0F)])
+        String(unsafeUninitializedCapacity: count * 2) { output in
+            for (index, byte) in enumerated() {
+                output[index * 2] = hexDigit(byte >> 4)
+                output[index * 2 + 1] = hexDigit(byte & 0x0F)
+            }
+            return count * 2
         }
-        return String(decoding: output, as: UTF8.self)
+    }
+
+    private func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
     }
 }

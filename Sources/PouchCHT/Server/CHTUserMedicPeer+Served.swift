@@ -26,4 +26,8 @@ extension CHTUserMedicPeer: ServedDatabase {
     public func destroy() async throws { throw Self.firewall }
 
     public func explain(_ query: FindQuery) async throws -> JSON { throw Self.firewall }
+
+    /// The commits of the `medic` database behind the user's view, so the
+    /// user's live feeds wake when it changes.
+    public func commitSignals() -> AsyncStream<Int64>? { (medic as? Database)?.commits() }
 }

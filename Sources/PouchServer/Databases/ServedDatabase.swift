@@ -22,10 +22,21 @@ public protocol ServedDatabase: DocumentDatabase {
     func destroy() async throws
     /// `POST /db/_explain`: how `find` would run a query.
     func explain(_ query: FindQuery) async throws -> JSON
+    /// A stream that yields after every commit, so live changes feeds wake
+    /// at once; `nil` when the database cannot tell, and feeds then poll.
+    func commitSignals() -> AsyncStream<Int64>?
+}
+
+extension ServedDatabase {
+    /// No commit signals: live feeds poll.
+    public func commitSignals() -> AsyncStream<Int64>? { nil }
 }
 
 /// The local SQLite database, served as it is.
-extension Database: ServedDatabase {}
+extension Database: ServedDatabase {
+    /// The update sequence after each commit.
+    public func commitSignals() -> AsyncStream<Int64>? { commits() }
+}
 
 /// Opens, creates, lists and deletes the databases a server serves, and
 /// keeps each one's `_security` object.

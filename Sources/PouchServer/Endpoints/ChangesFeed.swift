@@ -13,7 +13,8 @@ struct ChangesFeed: Sendable {
     /// the client leaves.
     let heartbeat: Int?
 
-    /// How often the database is looked at for a new sequence.
+    /// How often a database that signals no commits is looked at for a
+    /// new sequence.
     static let pollInterval: Duration = .milliseconds(50)
 
     /// Waits until a batch has rows or the timeout passes.
@@ -102,15 +103,40 @@ struct ChangesFeed: Sendable {
     }
 
     /// Waits until the update sequence differs from `seen` (true) or the
-    /// deadline passes (false).
-    ///
-    /// Limitation: polls the database every `pollInterval`; a commit
-    /// notification from the database would wake it at once.
+    /// deadline passes (false): woken by the database's commits when it
+    /// signals them, by polling every `pollInterval` otherwise.
     private func waitForChange(
         after seen: JSON, until deadline: ContinuousClock.Instant
     )
         async throws -> Bool
     {
+        guard let commits = database.commitSignals() else {
+            return try await pollForChange(after: seen, until: deadline)
+        }
+        // Subscribed first, so a commit after this read is not missed.
+        if try await database.info().updateSeq != seen { return true }
+        let left = deadline - ContinuousClock.now
+        guard left > .zero else { return false }
+        let committed = await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                for await _ in commits { return true }
+                return false
+            }
+            group.addTask {
+                try? await Task.sleep(for: left)
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        try Task.checkCancellation()
+        return committed
+    }
+
+    private func pollForChange(
+        after seen: JSON, until deadline: ContinuousClock.Instant
+    ) async throws -> Bool {
         while ContinuousClock.now < deadline {
             let left = deadline - ContinuousClock.now
             try await Task.sleep(for: min(Self.pollInterval, left))

@@ -61,7 +61,7 @@ extension CouchEndpoints {
     static func putAttachment(_ request: ServerRequest) async throws -> HTTPResponse {
         let id = request.documentID
         let database = try await request.database(id.hasPrefix("_design/") ? .admin : .member)
-        let rev = try (request.query["rev"] ?? ifMatch(request)).map {
+        let rev = try requestRevision(request).map {
             text throws(PouchError) in try RevisionID(validating: text)
         }
         let contentType = request.http.headers["Content-Type"] ?? "application/octet-stream"
@@ -75,7 +75,7 @@ extension CouchEndpoints {
     static func deleteAttachment(_ request: ServerRequest) async throws -> HTTPResponse {
         let id = request.documentID
         let database = try await request.database(id.hasPrefix("_design/") ? .admin : .member)
-        guard let text = request.query["rev"] ?? ifMatch(request) else {
+        guard let text = try requestRevision(request) else {
             throw PouchError.conflict()
         }
         let result = try await database.removeAttachment(

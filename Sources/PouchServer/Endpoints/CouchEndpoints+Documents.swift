@@ -100,19 +100,36 @@ extension CouchEndpoints {
         return try written(result, request, status: 201)
     }
 
-    /// Puts the revision of `?rev=` or `If-Match` into `_rev`; 400 when the
-    /// body names another.
+    /// Puts the revision of `?rev=` or `If-Match` into `_rev`, after
+    /// CouchDB's `couch_doc_from_req`: a body that has a `_rev` is checked
+    /// against `?rev=` only (400 when they differ; `If-Match` is then not
+    /// read).
     private static func applyRequestRevision(_ request: ServerRequest, to doc: inout JSON) throws {
-        guard let text = request.query["rev"] ?? ifMatch(request) else { return }
-        if !request.documentID.hasPrefix("_local/") { _ = try RevisionID(validating: text) }
-        if let bodyRev = doc["_rev"], bodyRev != .string(text) {
-            throw PouchError.badRequest(
-                "Document rev from request body and query string have different values")
+        if let bodyRev = doc["_rev"] {
+            if let query = request.query["rev"], bodyRev != .string(query) {
+                throw PouchError.badRequest(
+                    "Document rev from request body and query string have different values")
+            }
+            return
         }
+        guard let text = try requestRevision(request) else { return }
+        if !request.documentID.hasPrefix("_local/") { _ = try RevisionID(validating: text) }
         doc["_rev"] = .string(text)
     }
 
-    static func ifMatch(_ request: ServerRequest) -> String? {
+    /// The revision a request names by `?rev=` or `If-Match`, after
+    /// CouchDB's `extract_header_rev`: both may be given only if they agree
+    /// (400 otherwise).
+    static func requestRevision(_ request: ServerRequest) throws -> String? {
+        let query = request.query["rev"]
+        let header = ifMatch(request)
+        if let query, let header, query != header {
+            throw PouchError.badRequest("Document rev and etag have different values")
+        }
+        return query ?? header
+    }
+
+    private static func ifMatch(_ request: ServerRequest) -> String? {
         guard var value = request.http.headers["If-Match"] else { return nil }
         if value.hasPrefix("\"") && value.hasSuffix("\"") && value.count >= 2 {
             value = String(value.dropFirst().dropLast())
@@ -166,7 +183,7 @@ extension CouchEndpoints {
     static func deleteDocument(_ request: ServerRequest) async throws -> HTTPResponse {
         let id = request.documentID
         let database = try await request.database(id.hasPrefix("_design/") ? .admin : .member)
-        let text = request.query["rev"] ?? ifMatch(request)
+        let text = try requestRevision(request)
         if id.hasPrefix("_local/") {
             try await deleteLocal(id, rev: text, from: database)
             return .json(["ok": true, "id": .string(id), "rev": "0-0"])

@@ -3,10 +3,10 @@
 /// revs diff, and a bulk get of the missing revisions with their histories
 /// and attachments. What it reads is written by the `Replicator`.
 ///
-/// Three batches overlap at most: as soon as a batch's changes are read,
-/// the changes of the next one are asked for (the feed is paged by
-/// sequence, so only one changes read runs at a time) while this batch's
-/// revs diff and bulk get run, and the replicator writes the batch before.
+/// As soon as a batch's changes are read, the changes of the next one are
+/// asked for (the feed is paged by sequence, so only one changes read runs
+/// at a time) while this batch's revs diff and bulk get run, and the
+/// replicator writes the batches before (at most two at once).
 ///
 /// `Sendable` and free of the replicator's state, so it runs on tasks of
 /// its own; its counts travel in the `FetchedBatch` it returns.

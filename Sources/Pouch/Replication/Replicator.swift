@@ -4,11 +4,11 @@ import Foundation
 /// checkpoint, then per batch changes, revs diff, bulk get, bulk docs and
 /// checkpoint again.
 ///
-/// Reading and writing overlap: while batch N is written to the target and
-/// checkpointed, a `BatchReader` reads batch N+1 (its changes, the
-/// target's revs diff and the bulk get). At most those two batches are in
-/// memory, and batches are written and checkpointed strictly in order, so
-/// a checkpoint still names only a sequence whose every change is stored.
+/// Reading and writing overlap: while batches N and N+1 are written to the
+/// target, a `BatchReader` reads batch N+2 (its changes, the target's revs
+/// diff and the bulk get). Batches are counted and checkpointed strictly
+/// in order, each once every batch up to it is stored, so a checkpoint
+/// still names only a sequence whose every change is stored.
 ///
 /// Not `Sendable`: it lives inside the replication's task.
 final class Replicator {

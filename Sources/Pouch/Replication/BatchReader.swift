@@ -79,6 +79,13 @@ struct BatchReader: Sendable {
     private func missingRevisions(
         of changes: [Change], into fetched: inout FetchedBatch
     ) async throws -> [BulkGetRequest] {
+        // Every revision is missing: no revs diff, and no table of them
+        // unless a document is listed twice.
+        if targetStartedEmpty, let requests = BatchReader.bulkGetRequests(for: changes) {
+            fetched.missingChecked = requests.count
+            fetched.missingFound = requests.count
+            return requests
+        }
         var revisions: [String: [RevisionID]] = [:]
         for change in changes { revisions[change.id, default: []] += change.changes }
         fetched.missingChecked = revisions.values.reduce(0) { $0 + $1.count }
@@ -92,6 +99,20 @@ struct BatchReader: Sendable {
         }
         let requests = BatchReader.bulkGetRequests(for: changes, diff: diff)
         fetched.missingFound = requests.count
+        return requests
+    }
+
+    /// A request per revision of the changes, in their order, for a target
+    /// that lacks them all; `nil` when a document is listed twice.
+    static func bulkGetRequests(for changes: [Change]) -> [BulkGetRequest]? {
+        var requests: [BulkGetRequest] = []
+        requests.reserveCapacity(changes.count)
+        var seen: Set<String> = []
+        seen.reserveCapacity(changes.count)
+        for change in changes {
+            guard seen.insert(change.id).inserted else { return nil }
+            for rev in change.changes { requests.append(BulkGetRequest(id: change.id, rev: rev)) }
+        }
         return requests
     }
 

@@ -170,8 +170,9 @@ import Testing
 
         #expect(stopped.status == .cancelled)
         #expect(second.status == .complete)
-        // Two batches were stored before the cancel, perhaps a third.
-        #expect(stopped.docsWritten >= 4)
+        // Two batches may be written at once, so when the third is sent
+        // the first has been stored, and perhaps the second and third.
+        #expect(stopped.docsWritten >= 2)
         let resumedSince = resumedSource.calls.first { $0.method == .changes }?.since
         #expect(resumedSince == stopped.lastSeq.map { .sequence($0) })
         // Nothing the first run stored is sent again; nothing is lost.

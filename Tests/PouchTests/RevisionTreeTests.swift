@@ -236,4 +236,63 @@ private func history(_ start: Int, _ hashes: [String]) -> [RevisionID] {
         #expect(try RevisionTree(encoded: tree.encoded()) == tree)
         #expect(throws: PouchError.self) { try RevisionTree(encoded: Array("x\t\t\n".utf8)) }
     }
+
+    @Test func decodesTheStoredForm() throws {
+        // One line per node: rev, parent's line number (from 0), "d" if deleted.
+        let text = "1-a\t\t\n2-b\t0\t\n3-c\t1\td\n2-x\t0\t\n"
+        let tree = try RevisionTree(encoded: Array(text.utf8))
+        #expect(tree.allRevisions == revs("1-a", "2-b", "3-c", "2-x"))
+        #expect(tree.parent(of: rev("3-c")) == rev("2-b"))
+        #expect(tree.parent(of: rev("2-x")) == rev("1-a"))
+        #expect(tree.parent(of: rev("1-a")) == nil)
+        #expect(tree.isDeleted(rev("3-c")))
+        // The live leaf wins over the deleted one of a higher generation.
+        #expect(tree.leaves == revs("2-x", "3-c"))
+        #expect(tree.encoded() == Array(text.utf8))
+    }
+
+    @Test(arguments: [
+        "1-a\t1\t\n", "1-a\t\n", "1-\t\t\n", "-a\t\t\n", "1234567890-a\t\t\n",
+        "1-a\tx\t\n", "1-a", "1-a\n\t\t\n",
+    ])
+    func rejectsACorruptStoredForm(text: String) {
+        #expect(throws: PouchError.storage("corrupt revision tree")) {
+            try RevisionTree(encoded: Array(text.utf8))
+        }
+    }
+
+    @Test func aTreePastTheScanLimitFindsEveryRevision() {
+        // Grown one edit at a time across 16 nodes, then cut back below.
+        var tree = RevisionTree()
+        var parent: RevisionID?
+        for generation in 1...40 {
+            let next = RevisionID(generation: generation, hash: "h\(generation)")
+            tree.insert(next, parent: parent, isDeleted: false)
+            parent = next
+        }
+        tree.insert(rev("2-side"), parent: rev("1-h1"), isDeleted: false)
+        #expect(tree.count == 41)
+        #expect(tree.history(of: rev("40-h40")).count == 40)
+        #expect(tree.parent(of: rev("2-side")) == rev("1-h1"))
+        #expect(tree.leaves == revs("40-h40", "2-side"))
+
+        tree.purge([rev("2-side")])
+        #expect(tree.count == 40)
+        #expect(!tree.contains(rev("2-side")))
+        #expect(tree.contains(rev("1-h1")))
+        tree.stem(to: 5)
+        let kept = revs("36-h36", "37-h37", "38-h38", "39-h39", "40-h40")
+        #expect(tree.allRevisions == kept)
+        #expect(tree.parent(of: rev("37-h37")) == rev("36-h36"))
+        #expect(tree.history(of: rev("40-h40")) == kept.reversed())
+        #expect(tree.missing(revs("1-h1", "38-h38")) == revs("1-h1"))
+    }
+
+    @Test func treesWithTheSameNodesAreEqualHoweverTheyWereBuilt() throws {
+        var grown = RevisionTree()
+        grown.merge(history: history(20, (1...20).reversed().map { "h\($0)" }), isDeleted: false)
+        let decoded = try RevisionTree(encoded: grown.encoded())
+        #expect(decoded == grown)
+        #expect(decoded.history(of: rev("20-h20")) == grown.history(of: rev("20-h20")))
+    }
 }

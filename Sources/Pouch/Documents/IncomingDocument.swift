@@ -47,6 +47,22 @@ struct IncomingDocument: Sendable {
         try resolveRevision()
     }
 
+    /// A document from its JSON text, as `init(_:)` reads its parsed form:
+    /// the special members parsed, the others kept as the text stored for
+    /// the body (`bodyBytes`) without building their values.
+    init(text: [UInt8]) throws(PouchError) {
+        let split: DocumentText?
+        do {
+            split = try DocumentText(text)
+        } catch {
+            throw PouchError.invalidJSON(error)
+        }
+        guard let split else { throw PouchError.badRequest("Document must be a JSON object") }
+        for (key, value) in split.specials { try readSpecial(key, value) }
+        preparedBody = split.body
+        try resolveRevision()
+    }
+
     /// Parses `_rev`: `0-N` for a `_local` document, `N-hash` otherwise;
     /// `_revisions`, when given, names the revision instead.
     private mutating func resolveRevision() throws(PouchError) {

@@ -347,3 +347,186 @@ struct JSONParser {
         while index < bytes.count, isDigit(bytes[index]) { index += 1 }
     }
 }
+
+/// Reading a text step by step: objects member by member and arrays
+/// element by element, each value parsed or only checked, so a caller can
+/// keep parts of a large text as their bytes instead of building values.
+/// Each step accepts exactly what `parseDocument` accepts.
+extension JSONParser {
+    /// The offset of the next byte to read.
+    var position: Int { index }
+
+    /// How many bytes are left to read.
+    var remaining: Int { bytes.count - index }
+
+    /// The bytes of the text in `range`.
+    func bytes(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: bytes[range])
+    }
+
+    /// Consumes `{` after any whitespace; `false` (nothing consumed) when
+    /// the next value is not an object.
+    mutating func beginObject() throws(JSONParseError) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return false }
+        try enterContainer()
+        index += 1
+        return true
+    }
+
+    /// The key of the next member, the position left at its value, after
+    /// `count` members were read; `nil` once the closing `}` is consumed.
+    mutating func nextKey(after count: Int) throws(JSONParseError) -> String? {
+        guard try nextItem(after: count, closing: UInt8(ascii: "}")) else { return nil }
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+            throw failure("expected a string key")
+        }
+        let key = try parseString()
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+            throw failure("expected ':'")
+        }
+        index += 1
+        skipWhitespace()
+        return key
+    }
+
+    /// `nextKey`, but a key that needs no unescaping and does not start
+    /// with `_` is only checked, not decoded: `key` is then `nil` and
+    /// `text` is its bytes with their quotes.
+    mutating func nextMember(
+        after count: Int
+    ) throws(JSONParseError) -> (key: String?, text: Range<Int>)? {
+        guard try nextItem(after: count, closing: UInt8(ascii: "}")) else { return nil }
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+            throw failure("expected a string key")
+        }
+        let start = index
+        var key: String?
+        if index + 1 < bytes.count, bytes[index + 1] != UInt8(ascii: "_"),
+            try skipPlainString()
+        {
+            key = nil
+        } else {
+            index = start
+            key = try parseString()
+        }
+        let text = start..<index
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+            throw failure("expected ':'")
+        }
+        index += 1
+        skipWhitespace()
+        return (key, text)
+    }
+
+    /// Consumes `[` after any whitespace; `false` (nothing consumed) when
+    /// the next value is not an array.
+    mutating func beginArray() throws(JSONParseError) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else { return false }
+        try enterContainer()
+        index += 1
+        return true
+    }
+
+    /// Whether another element follows the `count` read, the position left
+    /// at it; `false` once the closing `]` is consumed.
+    mutating func nextElement(after count: Int) throws(JSONParseError) -> Bool {
+        try nextItem(after: count, closing: UInt8(ascii: "]"))
+    }
+
+    /// Moves past the `,` before an item, or past `closing` (`false`).
+    private mutating func nextItem(after count: Int, closing: UInt8) throws(JSONParseError) -> Bool
+    {
+        skipWhitespace()
+        guard index < bytes.count else { throw failure("unexpected end of text") }
+        if bytes[index] == closing {
+            index += 1
+            depth -= 1
+            return false
+        }
+        if count > 0 {
+            guard bytes[index] == UInt8(ascii: ",") else {
+                throw failure(
+                    closing == UInt8(ascii: "}") ? "expected ',' or '}'" : "expected ',' or ']'")
+            }
+            index += 1
+            skipWhitespace()
+        }
+        return true
+    }
+
+    /// Parses the next value.
+    mutating func value() throws(JSONParseError) -> JSON {
+        skipWhitespace()
+        return try parseValue()
+    }
+
+    /// Checks the next value as `value()` would, without building it.
+    mutating func skipValue() throws(JSONParseError) {
+        skipWhitespace()
+        guard index < bytes.count else { throw failure("unexpected end of text") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"):
+            _ = try beginObject()
+            var count = 0
+            while try nextKey(after: count) != nil {
+                try skipValue()
+                count += 1
+            }
+        case UInt8(ascii: "["):
+            _ = try beginArray()
+            var count = 0
+            while try nextElement(after: count) {
+                try skipValue()
+                count += 1
+            }
+        case UInt8(ascii: "\""):
+            try skipString()
+        default:
+            // Literals and numbers build no storage.
+            _ = try parseValue()
+        }
+    }
+
+    /// Checks a string: its bytes when they need no unescaping, else as
+    /// `parseString` reads it.
+    private mutating func skipString() throws(JSONParseError) {
+        let quote = index
+        if try skipPlainString() { return }
+        index = quote
+        _ = try parseString()
+    }
+
+    /// Checks a string that needs no unescaping and moves past it; `false`
+    /// at the first escape, the position then left inside the string.
+    private mutating func skipPlainString() throws(JSONParseError) -> Bool {
+        let quote = index
+        index += 1
+        var isASCII = true
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                if !isASCII {
+                    _ = try decodeUTF8(
+                        UnsafeBufferPointer(rebasing: bytes[(quote + 1)..<index]), at: quote + 1)
+                }
+                index += 1
+                return true
+            }
+            if byte == UInt8(ascii: "\\") { return false }
+            if byte < 0x20 { throw failure("control character in string") }
+            if byte >= 0x80 { isASCII = false }
+            index += 1
+        }
+        throw failure("unterminated string")
+    }
+
+    /// Checks that only whitespace is left.
+    mutating func finish() throws(JSONParseError) {
+        skipWhitespace()
+        if index < bytes.count { throw failure("unexpected data after the value") }
+    }
+}

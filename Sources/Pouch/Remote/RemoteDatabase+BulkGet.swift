@@ -9,14 +9,42 @@ extension RemoteDatabase {
         _ requests: [BulkGetRequest], options: BulkGetOptions
     ) async throws -> [BulkGetResult] {
         if requests.isEmpty { return [] }
-        if !usesBulkGetFallback.withLock({ $0 }) {
-            let response = try await client.send(Self.bulkGetRequest(requests, options))
-            if response.isSuccess { return try RemoteDecoding.bulkGet(try response.json()) }
-            guard Self.isBulkGetUnsupported(response) else { throw response.error() }
-            if response.status < 500 { usesBulkGetFallback.withLock { $0 = true } }
-            Logger.http.info("\(response.requestLine) -> \(response.status); reading one by one")
+        if let response = try await sendBulkGet(requests, options) {
+            return try RemoteDecoding.bulkGet(try response.json())
         }
         return try await openRevisionsEach(requests, options)
+    }
+
+    /// `bulkGet` for a replication: with `asText`, each document of the
+    /// `_bulk_get` answer is kept as its text, checked as JSON but not
+    /// parsed into values, for a target that stores text (a local
+    /// database). The `open_revs` fallback answers parsed documents.
+    public func bulkGetForReplication(
+        _ requests: [BulkGetRequest], options: BulkGetOptions, asText: Bool
+    ) async throws -> [ReplicatedRevision] {
+        if requests.isEmpty { return [] }
+        guard asText else {
+            return try await bulkGet(requests, options: options).flatMap(\.replicatedRevisions)
+        }
+        if let response = try await sendBulkGet(requests, options) {
+            return try RemoteDecoding.bulkGetText(Array(response.body))
+        }
+        let results = try await openRevisionsEach(requests, options)
+        return results.flatMap(\.replicatedRevisions)
+    }
+
+    /// The successful answer to `_bulk_get`, or `nil` when each document
+    /// must be read with `open_revs` instead.
+    private func sendBulkGet(
+        _ requests: [BulkGetRequest], _ options: BulkGetOptions
+    ) async throws -> HTTPResponse? {
+        guard !usesBulkGetFallback.withLock({ $0 }) else { return nil }
+        let response = try await client.send(Self.bulkGetRequest(requests, options))
+        if response.isSuccess { return response }
+        guard Self.isBulkGetUnsupported(response) else { throw response.error() }
+        if response.status < 500 { usesBulkGetFallback.withLock { $0 = true } }
+        Logger.http.info("\(response.requestLine) -> \(response.status); reading one by one")
+        return nil
     }
 
     /// The `_bulk_get` request.

@@ -19,13 +19,46 @@ extension RemoteDatabase {
     /// CouchDB answers only the documents it refused. A batch too large for
     /// the server fails as a whole with `too_large` (413).
     public func bulkDocs(_ docs: [JSON], newEdits: Bool) async throws -> [BulkDocsResult] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(docs.count * 256)
-        bytes.append(contentsOf: #"{"docs":["#.utf8)
-        for (index, doc) in docs.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            doc.serialize(into: &bytes)
+        try await postBulkDocs(newEdits: newEdits, size: docs.count * 256) { bytes in
+            for (index, doc) in docs.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                doc.serialize(into: &bytes)
+            }
         }
+    }
+
+    /// A `RemoteDatabase` sends documents on as JSON text, so a replication
+    /// to it passes the text a local source holds without parsing it.
+    public var acceptsDocumentText: Bool { true }
+
+    /// Writes replicated documents with `POST /db/_bulk_docs` and
+    /// `"new_edits": false`, copying `.text` documents into the request as
+    /// they are.
+    public func bulkDocs(replicated docs: [ReplicatedDocument]) async throws -> [BulkDocsResult] {
+        let size = docs.reduce(0) { size, doc in
+            if case .text(_, let text) = doc { return size + text.count + 1 }
+            return size + 256
+        }
+        return try await postBulkDocs(newEdits: false, size: size) { bytes in
+            for (index, doc) in docs.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                switch doc {
+                case .json(let json): json.serialize(into: &bytes)
+                case .text(_, let text): bytes.append(contentsOf: text)
+                }
+            }
+        }
+    }
+
+    /// Posts `{"docs": [...]}` to `_bulk_docs`, the documents written into
+    /// the body by `writeDocs`, about `size` bytes.
+    private func postBulkDocs(
+        newEdits: Bool, size: Int, _ writeDocs: (inout [UInt8]) -> Void
+    ) async throws -> [BulkDocsResult] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(size + 64)
+        bytes.append(contentsOf: #"{"docs":["#.utf8)
+        writeDocs(&bytes)
         bytes.append(contentsOf: (newEdits ? "]}" : #"],"new_edits":false}"#).utf8)
 
         var request = HTTPRequest("POST", "_bulk_docs")

@@ -3,10 +3,10 @@
 /// revs diff, and a bulk get of the missing revisions with their histories
 /// and attachments. What it reads is written by the `Replicator`.
 ///
-/// Three batches overlap at most: as soon as a batch's changes are read,
-/// the changes of the next one are asked for (the feed is paged by
-/// sequence, so only one changes read runs at a time) while this batch's
-/// revs diff and bulk get run, and the replicator writes the batch before.
+/// As soon as a batch's changes are read, the changes of the next one are
+/// asked for (the feed is paged by sequence, so only one changes read runs
+/// at a time) while this batch's revs diff and bulk get run, and the
+/// replicator writes the batches before (at most two at once).
 ///
 /// `Sendable` and free of the replicator's state, so it runs on tasks of
 /// its own; its counts travel in the `FetchedBatch` it returns.
@@ -79,6 +79,13 @@ struct BatchReader: Sendable {
     private func missingRevisions(
         of changes: [Change], into fetched: inout FetchedBatch
     ) async throws -> [BulkGetRequest] {
+        // Every revision is missing: no revs diff, and no table of them
+        // unless a document is listed twice.
+        if targetStartedEmpty, let requests = BatchReader.bulkGetRequests(for: changes) {
+            fetched.missingChecked = requests.count
+            fetched.missingFound = requests.count
+            return requests
+        }
         var revisions: [String: [RevisionID]] = [:]
         for change in changes { revisions[change.id, default: []] += change.changes }
         fetched.missingChecked = revisions.values.reduce(0) { $0 + $1.count }
@@ -92,6 +99,20 @@ struct BatchReader: Sendable {
         }
         let requests = BatchReader.bulkGetRequests(for: changes, diff: diff)
         fetched.missingFound = requests.count
+        return requests
+    }
+
+    /// A request per revision of the changes, in their order, for a target
+    /// that lacks them all; `nil` when a document is listed twice.
+    static func bulkGetRequests(for changes: [Change]) -> [BulkGetRequest]? {
+        var requests: [BulkGetRequest] = []
+        requests.reserveCapacity(changes.count)
+        var seen: Set<String> = []
+        seen.reserveCapacity(changes.count)
+        for change in changes {
+            guard seen.insert(change.id).inserted else { return nil }
+            for rev in change.changes { requests.append(BulkGetRequest(id: change.id, rev: rev)) }
+        }
         return requests
     }
 
@@ -118,19 +139,17 @@ struct BatchReader: Sendable {
     private func fetch(
         _ requests: [BulkGetRequest], into fetched: inout FetchedBatch
     ) async throws {
-        let results = try await StageTimings.timing(&fetched.timings.bulkGet) {
+        let revisions = try await StageTimings.timing(&fetched.timings.bulkGet) {
             try await bulkGet(requests)
         }
         fetched.docs.reserveCapacity(requests.count)
-        for result in results {
-            for item in result.docs {
-                switch item {
-                case .ok(let doc):
-                    fetched.docs.append(doc)
-                case .error(let id, let rev, let error):
-                    Logger.replication.warning("cannot read \(id) \(rev ?? ""): \(error)")
-                    fetched.readFailures += 1
-                }
+        for revision in revisions {
+            switch revision {
+            case .found(let doc):
+                fetched.docs.append(doc)
+            case .failed(let id, let rev, let error):
+                Logger.replication.warning("cannot read \(id) \(rev ?? ""): \(error)")
+                fetched.readFailures += 1
             }
         }
     }
@@ -142,17 +161,23 @@ extension BatchReader {
     /// two answers are decoded in parallel.
     static let splitBulkGetAt = 256
 
-    /// `requests` answered in order, in two concurrent halves when large.
-    fileprivate func bulkGet(_ requests: [BulkGetRequest]) async throws -> [BulkGetResult] {
+    /// `requests` answered in order, in two concurrent halves when large;
+    /// as text when the target takes documents as text, since nothing
+    /// between source and target looks into them.
+    fileprivate func bulkGet(_ requests: [BulkGetRequest]) async throws -> [ReplicatedRevision] {
         let options = BulkGetOptions(revs: true, attachments: true)
         let (source, retrier) = (self.source, self.retrier)
-        guard requests.count >= Self.splitBulkGetAt else {
-            return try await retrier.run { try await source.bulkGet(requests, options: options) }
+        let asText = target.acceptsDocumentText
+        let read = { @Sendable (part: [BulkGetRequest]) async throws -> [ReplicatedRevision] in
+            try await retrier.run {
+                try await source.bulkGetForReplication(part, options: options, asText: asText)
+            }
         }
+        guard requests.count >= Self.splitBulkGetAt else { return try await read(requests) }
         let middle = requests.count / 2
         let (front, back) = (Array(requests[..<middle]), Array(requests[middle...]))
-        async let first = retrier.run { try await source.bulkGet(front, options: options) }
-        let second = try await retrier.run { try await source.bulkGet(back, options: options) }
+        async let first = read(front)
+        let second = try await read(back)
         return try await first + second
     }
 }
@@ -165,7 +190,7 @@ struct FetchedBatch: Sendable {
     /// `nil` when this batch is the last (short) one.
     var nextChanges: Task<ChangesBatch, any Error>?
     var timings = StageTimings()
-    var docs: [JSON] = []
+    var docs: [ReplicatedDocument] = []
     /// Revisions the revs diff asked about.
     var missingChecked = 0
     /// Revisions the target lacked.

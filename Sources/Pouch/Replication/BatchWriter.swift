@@ -25,7 +25,7 @@ struct BatchWriter: Sendable {
     }
 
     /// Writes `docs`, in two concurrent halves when there are many.
-    func store(_ docs: [JSON]) async throws -> Outcome {
+    func store(_ docs: [ReplicatedDocument]) async throws -> Outcome {
         guard docs.count >= Self.splitAt else { return try await storeHalving(docs[...]) }
         let middle = docs.count / 2
         let (front, back) = (docs[..<middle], docs[middle...])
@@ -35,17 +35,17 @@ struct BatchWriter: Sendable {
     }
 
     /// Writes `docs`; a 413 splits them in halves until they fit.
-    private func storeHalving(_ docs: ArraySlice<JSON>) async throws -> Outcome {
+    private func storeHalving(_ docs: ArraySlice<ReplicatedDocument>) async throws -> Outcome {
         guard !docs.isEmpty else { return Outcome() }
         do {
             let batch = Array(docs)
             let results = try await retrier.run {
-                try await target.bulkDocs(batch, newEdits: false)
+                try await target.bulkDocs(replicated: batch)
             }
             return record(results, sent: docs.count)
         } catch let error as PouchError where error.status == 413 {
             guard docs.count > 1 else {
-                let id = docs.first?["_id"]?.stringValue ?? ""
+                let id = docs.first?.id ?? ""
                 Logger.replication.warning("document \(id) too large for the target")
                 return Outcome(failures: 1)
             }

@@ -46,6 +46,48 @@ public struct BulkGetResult: Sendable, Equatable {
     }
 }
 
+/// A document a replication carries from its source to its target: parsed,
+/// or as the JSON text the source holds, which a target that sends
+/// documents on as text (a `RemoteDatabase`) writes without parsing.
+///
+/// Either form is one document of CouchDB's `_bulk_get` answer with
+/// `revs=true`: `_id`, `_rev`, the body members, `_deleted` when it is a
+/// deletion, `_revisions` and `_attachments`.
+public enum ReplicatedDocument: Sendable, Equatable {
+    case json(JSON)
+    /// The document's JSON text (one object) and its `_id`.
+    case text(id: String, bytes: [UInt8])
+
+    /// The document's `_id`.
+    public var id: String {
+        switch self {
+        case .json(let doc): doc["_id"]?.stringValue ?? ""
+        case .text(let id, _): id
+        }
+    }
+
+    /// The document parsed; `bad_request` when its text is not JSON.
+    public func parsed() throws(PouchError) -> JSON {
+        switch self {
+        case .json(let doc):
+            return doc
+        case .text(_, let bytes):
+            do {
+                return try JSON(parsing: bytes)
+            } catch {
+                throw PouchError.invalidJSON(error)
+            }
+        }
+    }
+}
+
+/// One revision a replication's bulk get asked for: the document, or why
+/// it could not be read (as a `_bulk_get` error row says).
+public enum ReplicatedRevision: Sendable, Equatable {
+    case found(ReplicatedDocument)
+    case failed(id: String, rev: String?, error: PouchError)
+}
+
 /// The answer of `revsDiff` for one document.
 public struct RevsDiffResult: Sendable, Equatable {
     /// The asked revisions this database does not hold.
@@ -101,6 +143,23 @@ public protocol ReplicationPeer: Sendable {
     /// Whether `changes` applies a `.predicate` filter itself (`false` by
     /// default: the replication then filters documents it reads).
     var appliesPredicateFilters: Bool { get }
+
+    /// Whether `bulkDocs(replicated:)` takes `.text` documents without
+    /// parsing them (`false` by default): a replication to this target then
+    /// asks its source for documents as text.
+    var acceptsDocumentText: Bool { get }
+
+    /// The revisions `requests` name, for a replication, in order: `bulkGet`
+    /// with each document found as text when `asText` and this database
+    /// can give it without parsing it. The default answers `bulkGet`'s
+    /// documents as `.json`.
+    func bulkGetForReplication(
+        _ requests: [BulkGetRequest], options: BulkGetOptions, asText: Bool
+    ) async throws -> [ReplicatedRevision]
+
+    /// Writes replicated documents, as `bulkDocs(_:newEdits: false)` does;
+    /// only failures are answered. The default parses `.text` documents.
+    func bulkDocs(replicated docs: [ReplicatedDocument]) async throws -> [BulkDocsResult]
 }
 
 extension ReplicationPeer {
@@ -131,4 +190,37 @@ extension ReplicationPeer {
     /// not (the default, and always for a remote database), a replication
     /// reads changes with their documents and applies the predicate itself.
     public var appliesPredicateFilters: Bool { false }
+
+    /// Whether `bulkDocs(replicated:)` takes text without parsing it: by
+    /// default not, so a replication to this database reads parsed
+    /// documents.
+    public var acceptsDocumentText: Bool { false }
+
+    /// `bulkGet`, its documents as `.json` and its errors as `.failed`, in
+    /// order: what a database that cannot give stored text answers.
+    public func bulkGetForReplication(
+        _ requests: [BulkGetRequest], options: BulkGetOptions, asText: Bool
+    ) async throws -> [ReplicatedRevision] {
+        var revisions: [ReplicatedRevision] = []
+        revisions.reserveCapacity(requests.count)
+        for result in try await bulkGet(requests, options: options) {
+            for item in result.docs {
+                switch item {
+                case .ok(let doc): revisions.append(.found(.json(doc)))
+                case .error(let id, let rev, let error):
+                    revisions.append(.failed(id: id, rev: rev, error: error))
+                }
+            }
+        }
+        return revisions
+    }
+
+    /// Parses the `.text` documents and writes all with
+    /// `bulkDocs(_:newEdits: false)`.
+    public func bulkDocs(replicated docs: [ReplicatedDocument]) async throws -> [BulkDocsResult] {
+        var parsed: [JSON] = []
+        parsed.reserveCapacity(docs.count)
+        for doc in docs { parsed.append(try doc.parsed()) }
+        return try await bulkDocs(parsed, newEdits: false)
+    }
 }

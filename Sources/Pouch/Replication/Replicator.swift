@@ -4,11 +4,11 @@ import Foundation
 /// checkpoint, then per batch changes, revs diff, bulk get, bulk docs and
 /// checkpoint again.
 ///
-/// Reading and writing overlap: while batch N is written to the target and
-/// checkpointed, a `BatchReader` reads batch N+1 (its changes, the
-/// target's revs diff and the bulk get). At most those two batches are in
-/// memory, and batches are written and checkpointed strictly in order, so
-/// a checkpoint still names only a sequence whose every change is stored.
+/// Reading and writing overlap: while batches N and N+1 are written to the
+/// target, a `BatchReader` reads batch N+2 (its changes, the target's revs
+/// diff and the bulk get). Batches are counted and checkpointed strictly
+/// in order, each once every batch up to it is stored, so a checkpoint
+/// still names only a sequence whose every change is stored.
 ///
 /// Not `Sendable`: it lives inside the replication's task.
 final class Replicator {
@@ -53,8 +53,16 @@ final class Replicator {
         }
     }
 
-    /// The batches after `start`: each read while the one before is
-    /// written, then written and counted, checkpointed when due.
+    /// The batches after `start`: each read while the ones before are
+    /// written, then written, and once stored counted and checkpointed
+    /// when due, in order.
+    ///
+    /// Two batches may be written at once: batch N+1 is sent as soon as it
+    /// is read, while the target still stores batch N (a remote target
+    /// parses one request while it writes the other). With
+    /// `new_edits=false` the order of writes does not matter; the
+    /// checkpoint still waits until every batch up to its sequence is
+    /// stored.
     private func replicate(since start: JSON?) async throws {
         var reader = BatchReader(
             source: source, target: target, options: options, retrier: retrier)
@@ -62,31 +70,32 @@ final class Replicator {
         var next: Task<FetchedBatch, any Error>? = reader.start(
             changes: reader.startChanges(since: start))
         var nextChanges: Task<ChangesBatch, any Error>? = nil
+        var writing: BatchWrite? = nil
         defer {
             next?.cancel()
             nextChanges?.cancel()
+            writing?.task.cancel()
         }
         while let reading = next {
             let fetched = try await StageTimings.timing(&timings.waitingForReads) {
                 try await BatchReader.value(of: reading)
             }
             timings.add(reads: fetched.timings)
-            let batch = fetched.changes
             nextChanges = fetched.nextChanges
             next = nextChanges.map { reader.start(changes: $0) }
 
-            try await write(fetched)
-            progress.lastSeq = batch.lastSeq
-            progress.pending = batch.pending
+            let started = startWrite(fetched)
+            if let previous = writing { try await finish(previous) }
+            writing = started
             let caughtUp = fetched.nextChanges == nil
-            if caughtUp || ContinuousClock.now - lastCheckpoint >= options.checkpointInterval {
-                try await checkpoint(batch.lastSeq)
-            }
-            if !batch.changes.isEmpty { emit(.change(progress)) }
+            guard caughtUp else { continue }
+            writing = nil
+            try await finish(started)
 
-            guard caughtUp, options.live else { continue }
+            guard options.live else { continue }
             // Once caught up, other writers may have filled the target.
             reader.targetStartedEmpty = false
+            let batch = fetched.changes
             try await waitForChanges(
                 since: batch.lastSeq, lastBatchWasEmpty: batch.sourceCount == 0)
             next = reader.start(changes: reader.startChanges(since: batch.lastSeq))
@@ -124,19 +133,49 @@ final class Replicator {
 
     // MARK: Bulk docs
 
-    /// Counts what the reader found and writes its documents.
-    private func write(_ fetched: FetchedBatch) async throws {
+    /// A batch being written: its changes and counts, and the write.
+    private struct BatchWrite {
+        var fetched: FetchedBatch
+        var task: Task<BatchWriter.Outcome, any Error>
+        var caughtUp: Bool { fetched.nextChanges == nil }
+    }
+
+    /// Counts what the reader found and starts writing its documents on a
+    /// task of its own.
+    private func startWrite(_ fetched: FetchedBatch) -> BatchWrite {
         progress.missingChecked += fetched.missingChecked
         progress.missingFound += fetched.missingFound
         progress.docsRead += fetched.docs.count
         progress.docWriteFailures += fetched.readFailures
-        try Task.checkCancellation()
         let writer = BatchWriter(target: target, retrier: retrier, emit: emit)
+        let docs = fetched.docs
+        var stored = fetched
+        stored.docs = []
+        return BatchWrite(
+            fetched: stored,
+            task: Task {
+                try Task.checkCancellation()
+                return try await writer.store(docs)
+            })
+    }
+
+    /// Waits until `write` is stored, counts it, checkpoints its sequence
+    /// when due and reports the progress.
+    private func finish(_ write: BatchWrite) async throws {
+        let fetched = write.fetched
         let outcome = try await StageTimings.timing(&timings.bulkDocs) {
-            try await writer.store(fetched.docs)
+            try await BatchReader.value(of: write.task)
         }
         progress.docsWritten += outcome.written
         progress.docWriteFailures += outcome.failures
+
+        let batch = fetched.changes
+        progress.lastSeq = batch.lastSeq
+        progress.pending = batch.pending
+        if write.caughtUp || ContinuousClock.now - lastCheckpoint >= options.checkpointInterval {
+            try await checkpoint(batch.lastSeq)
+        }
+        if !batch.changes.isEmpty { emit(.change(progress)) }
     }
 
     // MARK: Checkpoint

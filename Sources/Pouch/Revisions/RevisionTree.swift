@@ -93,6 +93,7 @@ public struct RevisionTree: Sendable, Equatable {
     ///
     /// - Complexity: O(n log n) in the number of revisions held.
     public var leaves: [RevisionID] {
+        if nodes.count == 1 { return [nodes[0].rev] }
         var hasChild = [Bool](repeating: false, count: nodes.count)
         for node in nodes where node.parent >= 0 { hasChild[node.parent] = true }
         var leafNodes: [Node] = []
@@ -272,16 +273,66 @@ extension RevisionTree {
     /// Decodes the form written by `encoded()`.
     public init(encoded bytes: [UInt8]) throws(PouchError) {
         self.init()
-        for line in bytes.split(separator: 0x0A) {
-            let fields = line.split(separator: 0x09, omittingEmptySubsequences: false)
-            guard fields.count == 3,
-                let rev = RevisionID(String(decoding: fields[0], as: UTF8.self))
-            else { throw PouchError.storage("corrupt revision tree") }
-            let parent = fields[1].isEmpty ? -1 : Int(String(decoding: fields[1], as: UTF8.self))
-            guard let parent, parent < nodes.count else {
+        var reader = EncodedTreeReader(bytes: bytes)
+        while let node = try reader.next() {
+            guard node.parent < nodes.count else {
                 throw PouchError.storage("corrupt revision tree")
             }
-            append(Node(rev: rev, parent: parent, isDeleted: !fields[2].isEmpty))
+            append(node)
         }
     }
+}
+
+/// Reads the lines of `RevisionTree.encoded()` one node at a time, from
+/// the bytes in place.
+private struct EncodedTreeReader {
+    let bytes: [UInt8]
+    var index = 0
+
+    static let tab: UInt8 = 0x09
+    static let newline: UInt8 = 0x0A
+
+    /// The next node, `nil` at the end; blank lines are skipped.
+    mutating func next() throws(PouchError) -> RevisionTree.Node? {
+        while index < bytes.count, bytes[index] == Self.newline { index += 1 }
+        guard index < bytes.count else { return nil }
+        let rev = try revision()
+        let parent = try number(upTo: Self.tab) ?? -1
+        let flagStart = index
+        while index < bytes.count, bytes[index] != Self.newline { index += 1 }
+        let isDeleted = index > flagStart
+        index += 1
+        return RevisionTree.Node(rev: rev, parent: parent, isDeleted: isDeleted)
+    }
+
+    /// `N-hash` up to its tab, which it passes.
+    private mutating func revision() throws(PouchError) -> RevisionID {
+        guard let generation = try number(upTo: UInt8(ascii: "-")) else { throw corrupt }
+        let start = index
+        while index < bytes.count, bytes[index] != Self.tab, bytes[index] != Self.newline {
+            index += 1
+        }
+        guard index > start, index < bytes.count, bytes[index] == Self.tab else { throw corrupt }
+        let hash = String(decoding: bytes[start..<index], as: UTF8.self)
+        index += 1
+        return RevisionID(generation: generation, hash: hash)
+    }
+
+    /// Up to 9 decimal digits ending at `terminator`, which it passes;
+    /// `nil` when there are none.
+    private mutating func number(upTo terminator: UInt8) throws(PouchError) -> Int? {
+        var value = 0
+        let start = index
+        while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
+            value = value * 10 + Int(bytes[index] - 0x30)
+            index += 1
+        }
+        guard index - start <= 9, index < bytes.count, bytes[index] == terminator else {
+            throw corrupt
+        }
+        index += 1
+        return index - start > 1 ? value : nil
+    }
+
+    private var corrupt: PouchError { PouchError.storage("corrupt revision tree") }
 }

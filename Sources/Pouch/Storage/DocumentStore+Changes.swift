@@ -85,6 +85,9 @@ extension DocumentStore {
             id: id, seq: .int(doc.seq),
             changes: options.style == .allDocs ? tree.leaves : [winner],
             isDeleted: tree.isDeleted(winner))
+        // Without these filters every change matches: no body is read.
+        if case .none = options.filter, !options.includeDocs { return change }
+        if case .docIDs = options.filter, !options.includeDocs { return change }
         var rendered: JSON?
         let body = { () throws -> JSON in
             if let rendered { return rendered }

@@ -29,11 +29,16 @@ extension DocumentStore {
 
     /// The JSON text of `render`, built around the stored body bytes
     /// without parsing them: what an HTTP response sends.
+    ///
+    /// `stored` is the revision's row when the caller has read it already.
     func renderText(
-        _ doc: DocumentRecord, rev: RevisionID, options: GetOptions
+        _ doc: DocumentRecord, rev: RevisionID, options: GetOptions,
+        stored: RevisionRecord? = nil
     ) throws(PouchError) -> [UInt8]? {
-        guard doc.tree.contains(rev), let record = try revision(rev, of: doc),
-            let body = record.body, body.first == UInt8(ascii: "{"), body.count >= 2
+        guard doc.tree.contains(rev) else { return nil }
+        let record = if let stored { stored } else { try revision(rev, of: doc) }
+        guard let record, let body = record.body, body.first == UInt8(ascii: "{"),
+            body.count >= 2
         else { return nil }
         var output: [UInt8] = []
         output.reserveCapacity(body.count + 96)

@@ -36,7 +36,7 @@ struct ChangesFeed: Sendable {
     /// A long poll written to a stream, heartbeats first.
     func longPoll(_ writer: any ResponseBodyWriter) async throws {
         let batch = try await longPoll(Optional(writer))
-        var bytes = batch.json.serializedBytes()
+        var bytes = batch.serializedBytes()
         bytes.append(0x0A)
         try writer.write(bytes)
     }

@@ -20,6 +20,11 @@ extension CouchEndpoints {
     /// document (with `new_edits: false`, rows only for failures).
     static func bulkDocs(_ request: ServerRequest) async throws -> HTTPResponse {
         let database = try await request.database()
+        if let replicated = BulkDocsText.replicatedDocuments(request.http.body) {
+            // Replicated bodies are stored as their text, never parsed.
+            try await checkDesignWrites(ids: replicated.map(\.id), request)
+            return .json(.array(try await writeReplicated(replicated, to: database)), status: 201)
+        }
         let body = try request.jsonObjectBody()
         guard let value = body["docs"] else {
             throw PouchError.badRequest("POST body must include `docs` parameter.")
@@ -30,16 +35,14 @@ extension CouchEndpoints {
         guard docs.allSatisfy({ $0.objectValue != nil }) else {
             throw PouchError.badRequest("Document must be a JSON object")
         }
-        try await checkDesignWrites(docs, request)
+        try await checkDesignWrites(ids: docs.map { $0["_id"]?.stringValue ?? "" }, request)
         let newEdits = body["new_edits"]?.boolValue ?? true
         let rows = try await writeBulk(docs, newEdits: newEdits, to: database)
         return .json(.array(rows), status: 201)
     }
 
-    private static func checkDesignWrites(_ docs: [JSON], _ request: ServerRequest) async throws {
-        let touchesDesign = docs.contains {
-            $0["_id"]?.stringValue?.hasPrefix("_design/") ?? false
-        }
+    private static func checkDesignWrites(ids: [String], _ request: ServerRequest) async throws {
+        let touchesDesign = ids.contains { $0.hasPrefix("_design/") }
         if touchesDesign, !(try await request.isDatabaseAdmin(request.databaseName)) {
             throw request.denied(
                 "You are not a db or server admin.", forbidden: "You are not a db or server admin.")
@@ -65,6 +68,23 @@ extension CouchEndpoints {
         }
         if !newEdits { rows = rows.filter { $0["error"] != nil } + storedRows }
         return rows
+    }
+
+    /// `writeBulk` with `new_edits: false` for documents kept as text: the
+    /// others stored in one batch, then `_local` ones one by one; only
+    /// failures are answered.
+    private static func writeReplicated(
+        _ docs: [ReplicatedDocument], to database: any ServedDatabase
+    ) async throws -> [JSON] {
+        let isLocal = docs.map { $0.id.hasPrefix("_local/") }
+        let stored = docs.indices.filter { !isLocal[$0] }.map { docs[$0] }
+        let storedRows = try await database.bulkDocs(replicated: stored).map(\.json)
+        var rows: [JSON] = []
+        for (index, doc) in docs.enumerated() where isLocal[index] {
+            let row = try await writeLocal(try doc.parsed(), to: database)
+            if row["error"] != nil { rows.append(row) }
+        }
+        return rows + storedRows
     }
 
     private static func writeLocal(
@@ -102,12 +122,38 @@ extension CouchEndpoints {
                 rows.append(row.json)
             }
         }
+        if let local = database as? Database {
+            // Stored bodies go out as they are, without being parsed.
+            let results = try await local.bulkGetText(requests, options: options)
+            return bulkGetAnswer(rows: rows, results: results)
+        }
         var results = try await database.bulkGet(requests, options: options)[...]
         // A database view may withhold every revision of a document (as
         // CHT's API does for offline users); such a result is left out.
         let answered = rows.map { $0 ?? results.popFirst()?.json ?? .null }
             .filter { $0["docs"]?.arrayValue?.isEmpty != true }
         return .json(["results": .array(answered)])
+    }
+
+    /// `{"results": [...]}` written from the entries that could not be
+    /// asked (`rows`) and the answers to the others, in request order.
+    private static func bulkGetAnswer(
+        rows: [JSON?], results: [BulkGetTextResult]
+    ) -> HTTPResponse {
+        var results = results[...]
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(results.count * 512)
+        bytes.append(contentsOf: #"{"results":["#.utf8)
+        for (index, row) in rows.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            if let row {
+                row.serialize(into: &bytes)
+            } else if let result = results.popFirst() {
+                result.serialize(into: &bytes)
+            }
+        }
+        bytes.append(contentsOf: "]}".utf8)
+        return .json(text: bytes)
     }
 
     private struct BulkGetRow: Error {

@@ -18,10 +18,10 @@ extension CouchEndpoints {
             heartbeat: try heartbeat(query))
         switch query["feed"] ?? "normal" {
         case "normal":
-            return .json(try await database.changes(options).json)
+            return .json(text: try await database.changes(options).serializedBytes())
         case "longpoll":
             return feed.heartbeat == nil
-                ? .json(try await feed.longPoll().json)
+                ? .json(text: try await feed.longPoll().serializedBytes())
                 : .stream { writer in try await feed.longPoll(writer) }
         case "continuous", "live":
             return .stream { writer in try await feed.continuous(writer) }

@@ -40,6 +40,15 @@ public struct HTTPResponse: Sendable {
         return HTTPResponse(status: status, headers: headers, body: .bytes(Data(bytes)))
     }
 
+    /// A JSON answer whose text is already written, with a trailing newline.
+    package static func json(text: [UInt8], status: Int = 200) -> HTTPResponse {
+        var bytes = text
+        bytes.append(0x0A)
+        var headers = HTTPHeaders()
+        headers["Content-Type"] = "application/json"
+        return HTTPResponse(status: status, headers: headers, body: .bytes(Data(bytes)))
+    }
+
     /// CouchDB's `{"error", "reason"}` answer for `error`, with its status.
     public static func error(_ error: PouchError) -> HTTPResponse {
         json(error.body, status: error.status)

@@ -24,7 +24,8 @@ import Testing
         defer { server.stop() }
         _ = try await server.request("PUT", "/race")
         for round in 0..<3 {
-            _ = try await server.request("POST", "/race/_bulk_docs", json: Self.bulk("w\(round)", count: 3000))
+            _ = try await server.request(
+                "POST", "/race/_bulk_docs", json: Self.bulk("w\(round)", count: 3000))
             async let writing = server.request(
                 "POST", "/race/_bulk_docs", json: Self.bulk("r\(round)", count: 3000))
             try await Task.sleep(for: .milliseconds(100))

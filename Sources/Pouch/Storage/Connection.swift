@@ -15,12 +15,12 @@ final class Connection {
     /// The background checkpointer of a file database's writer.
     var walCheckpointer: WALCheckpointer?
 
-    /// Opens (creating when missing) the database at `location`, a path or
-    /// a `file:` URI.
-    init(location: String) throws(PouchError) {
+    /// Opens the database at `location`, a path or a `file:` URI, creating
+    /// it when missing unless `creating` is false.
+    init(location: String, creating: Bool = true) throws(PouchError) {
         var pointer: OpaquePointer?
         let flags =
-            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI
+            SQLITE_OPEN_READWRITE | (creating ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_URI
             | SQLITE_OPEN_NOMUTEX
         let code = sqlite3_open_v2(location, &pointer, flags, nil)
         guard code == SQLITE_OK, let pointer else {

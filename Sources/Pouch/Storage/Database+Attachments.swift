@@ -5,7 +5,8 @@ extension Database {
     /// CouchDB's `PUT /db/doc/name?rev=`.
     ///
     /// Without `rev` the document must not exist (or be deleted); it is
-    /// created with only this attachment. A stale `rev` is `conflict`.
+    /// created with only this attachment. A stale `rev`, or one of a
+    /// document that does not exist, is `conflict`.
     @discardableResult
     public func putAttachment(
         docID: String, name: String, rev: RevisionID?, data: Data, contentType: String
@@ -59,12 +60,15 @@ extension Database {
 
 extension DocumentStore {
     /// An edit of `rev` that keeps its body and attachments (as stubs); an
-    /// empty new document when `rev` is `nil`. Checks `rev` is a leaf.
+    /// empty new document when `rev` is `nil`. A `rev` that is not a leaf
+    /// of the document, or of no document at all, is `conflict`, as
+    /// CouchDB's `db_attachment_req` answers.
     func editBase(docID: String, rev: RevisionID?) throws(PouchError) -> IncomingDocument {
         var edit = try IncomingDocument(["_id": .string(docID)])
         guard let rev else { return edit }
-        guard let doc = try document(docID) else { throw PouchError.notFound("missing") }
-        guard doc.tree.isLeaf(rev), let record = try revision(rev, of: doc) else {
+        guard let doc = try document(docID), doc.tree.isLeaf(rev),
+            let record = try revision(rev, of: doc)
+        else {
             throw PouchError.conflict()
         }
         edit.rev = rev

@@ -96,7 +96,8 @@ final class WALCheckpointer: @unchecked Sendable {
         isQueued.store(false, ordering: .releasing)
         do throws(PouchError) {
             if connection == nil {
-                let opened = try Connection(location: location)
+                // Never creating: a database destroyed since must stay gone.
+                let opened = try Connection(location: location, creating: false)
                 // A connection opens the log on its first read; until then
                 // a passive checkpoint on it does nothing.
                 try opened.execute("SELECT count(*) FROM sqlite_schema")

@@ -10,6 +10,10 @@ import Synchronization
 public final class DirectoryDatabaseProvider: DatabaseProvider {
     public let directory: URL
     private let open = Mutex<[String: Database]>([:])
+    /// Databases whose deletion is under way: they answer as missing, and
+    /// cannot be created again, until their files are gone, so no request
+    /// reopens a file about to be removed.
+    private let deleting = Mutex<Set<String>>([])
 
     /// The suffixes of the files a database may have.
     private static let fileSuffixes = [
@@ -40,9 +44,10 @@ public final class DirectoryDatabaseProvider: DatabaseProvider {
     /// database SQLite can open answers 500 `storage_error` naming it; it
     /// can still be deleted.
     public func database(named name: String) async throws -> (any ServedDatabase)? {
-        try open.withLock { open -> Database? in
+        guard !isBeingDeleted(name) else { return nil }
+        return try open.withLock { open -> Database? in
             if let database = open[name] { return database }
-            guard let stem = existingStem(name) else { return nil }
+            guard !isBeingDeleted(name), let stem = existingStem(name) else { return nil }
             do {
                 let database = try Database(path: path(stem, ".sqlite"))
                 open[name] = database
@@ -60,7 +65,7 @@ public final class DirectoryDatabaseProvider: DatabaseProvider {
     public func createDatabase(named name: String) async throws -> any ServedDatabase {
         let stem = DatabaseName.fileStem(name)
         let database = try open.withLock { open -> Database in
-            guard open[name] == nil, existingStem(name) == nil else {
+            guard open[name] == nil, !isBeingDeleted(name), existingStem(name) == nil else {
                 throw PouchError.fileExists()
             }
             let strays = Self.fileSuffixes.filter {
@@ -82,14 +87,22 @@ public final class DirectoryDatabaseProvider: DatabaseProvider {
     /// Deletes the database `name` and its files, even when its file
     /// cannot be opened, as CouchDB deletes a database's file.
     public func deleteDatabase(named name: String) async throws {
-        let (database, stem) = open.withLock { open -> (Database?, String?) in
-            (open.removeValue(forKey: name), existingStem(name))
+        let (database, stem) = try open.withLock { open -> (Database?, String?) in
+            let found = (open.removeValue(forKey: name), existingStem(name))
+            guard found.0 != nil || found.1 != nil else {
+                throw PouchError.notFound("Database does not exist.")
+            }
+            let isFirst = deleting.withLock { $0.insert(name).inserted }
+            guard isFirst else { throw PouchError.notFound("Database does not exist.") }
+            return found
         }
-        guard database != nil || stem != nil else {
-            throw PouchError.notFound("Database does not exist.")
-        }
+        defer { _ = deleting.withLock { $0.remove(name) } }
         try? await database?.destroy()
         if let stem { removeFiles(stem) }
+    }
+
+    private func isBeingDeleted(_ name: String) -> Bool {
+        deleting.withLock { $0.contains(name) }
     }
 
     public func security(ofDatabase name: String) async throws -> JSON {

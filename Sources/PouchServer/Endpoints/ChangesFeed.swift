@@ -53,22 +53,25 @@ struct ChangesFeed: Sendable {
     }
 
     /// Writes changes as they come until the limit, the timeout (without a
-    /// heartbeat) or the client leaves; then, for `lines`, the `last_seq`
-    /// line.
+    /// heartbeat: the time to wait for the next change, as CouchDB counts
+    /// it), the client leaving or the database being deleted; then, for
+    /// `lines`, the `last_seq` line.
     func continuous(_ writer: any ResponseBodyWriter, framing: Framing = .lines) async throws {
         var options = try await startingOptions()
         var remaining = options.limit
         var lastSeq: JSON = .null
         var deadline = ContinuousClock.now + .milliseconds(heartbeat ?? timeout)
         while remaining ?? 1 > 0 {
-            let seen = try await database.info().updateSeq
-            options.limit = remaining
-            let batch = try await database.changes(options)
+            guard let (seen, batch) = try await nextBatch(options, isFirst: lastSeq == .null)
+            else { break }
             for change in batch.results { try write(change.json, framing, to: writer) }
             lastSeq = batch.lastSeq
             options.since = .sequence(batch.lastSeq)
             remaining = remaining.map { $0 - batch.results.count }
-            if !batch.results.isEmpty { continue }
+            if !batch.results.isEmpty {
+                deadline = ContinuousClock.now + .milliseconds(heartbeat ?? timeout)
+                continue
+            }
             if try await waitForChange(after: seen, until: deadline) { continue }
             guard heartbeat != nil else { break }
             try writer.write(
@@ -76,6 +79,20 @@ struct ChangesFeed: Sendable {
             deadline = ContinuousClock.now + .milliseconds(heartbeat ?? timeout)
         }
         if framing == .lines { try writeLine(["last_seq": lastSeq, "pending": 0], to: writer) }
+    }
+
+    /// The update sequence and the next batch of changes; `nil` once the
+    /// database has been deleted under a feed already running, which then
+    /// ends as CouchDB ends it (normally, not cut off).
+    private func nextBatch(
+        _ options: ChangesOptions, isFirst: Bool
+    ) async throws -> (JSON, ChangesResponse)? {
+        do {
+            let seen = try await database.info().updateSeq
+            return (seen, try await database.changes(options))
+        } catch let error as PouchError where !isFirst && error.status == 404 {
+            return nil
+        }
     }
 
     private func write(
@@ -114,13 +131,15 @@ struct ChangesFeed: Sendable {
             return try await pollForChange(after: seen, until: deadline)
         }
         // Subscribed first, so a commit after this read is not missed.
-        if try await database.info().updateSeq != seen { return true }
+        if try await hasMoved(from: seen) { return true }
         let left = deadline - ContinuousClock.now
         guard left > .zero else { return false }
         let committed = await withTaskGroup(of: Bool.self) { group in
             group.addTask {
+                // A stream that ends (its database destroyed) counts as a
+                // change, so the caller looks at the database again.
                 for await _ in commits { return true }
-                return false
+                return !Task.isCancelled
             }
             group.addTask {
                 try? await Task.sleep(for: left)
@@ -134,13 +153,23 @@ struct ChangesFeed: Sendable {
         return committed
     }
 
+    /// Whether the update sequence is no longer `seen`; a database deleted
+    /// meanwhile counts as moved, so the feed's next read finds it gone.
+    private func hasMoved(from seen: JSON) async throws -> Bool {
+        do {
+            return try await database.info().updateSeq != seen
+        } catch let error as PouchError where error.status == 404 {
+            return true
+        }
+    }
+
     private func pollForChange(
         after seen: JSON, until deadline: ContinuousClock.Instant
     ) async throws -> Bool {
         while ContinuousClock.now < deadline {
             let left = deadline - ContinuousClock.now
             try await Task.sleep(for: min(Self.pollInterval, left))
-            if try await database.info().updateSeq != seen { return true }
+            if try await hasMoved(from: seen) { return true }
         }
         return false
     }

@@ -41,8 +41,8 @@ extension CouchEndpoints {
         }
         if query["inclusive_end"] != nil { options.inclusiveEnd = try query.bool("inclusive_end") }
         options.descending = try query.bool("descending")
-        options.skip = max(try query.int("skip") ?? 0, 0)
-        options.limit = try query.int("limit")
+        options.skip = try query.nonNegativeInt("skip") ?? 0
+        options.limit = try query.nonNegativeInt("limit")
         options.includeDocs = try query.bool("include_docs")
         options.conflicts = try query.bool("conflicts")
         options.attachments = try query.bool("attachments")

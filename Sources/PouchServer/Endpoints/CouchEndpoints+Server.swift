@@ -48,8 +48,8 @@ extension CouchEndpoints {
             let beforeEnd = end.map { descending ? !precedes(name, $0) : !precedes($0, name) }
             return (afterStart ?? true) && (beforeEnd ?? true)
         }
-        let skip = max(try query.int("skip") ?? 0, 0)
-        let limit = try query.int("limit") ?? names.count
+        let skip = try query.nonNegativeInt("skip") ?? 0
+        let limit = try query.nonNegativeInt("limit") ?? names.count
         let page = names.dropFirst(skip).prefix(max(limit, 0))
         return .json(.array(page.map(JSON.string)))
     }

@@ -74,6 +74,7 @@ func reasonPhrase(_ status: Int) -> String {
     case 201: return "Created"
     case 202: return "Accepted"
     case 204: return "No Content"
+    case 206: return "Partial Content"
     case 304: return "Not Modified"
     case 400: return "Bad Request"
     case 401: return "Unauthorized"

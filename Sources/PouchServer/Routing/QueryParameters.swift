@@ -49,6 +49,19 @@ public struct QueryParameters: Sendable {
         return number
     }
 
+    /// The integer value of `name`, zero or more, `nil` when absent; a
+    /// negative one is `query_parse_error`, as CouchDB's `parse_pos_int`
+    /// answers for view and `_all_docs` `limit` and `skip`.
+    public func nonNegativeInt(_ name: String) throws(PouchError) -> Int? {
+        guard let value = self[name] else { return nil }
+        guard let number = Int(value), number >= 0 else {
+            throw PouchError(
+                PouchError.Code("query_parse_error"),
+                "Invalid value for positive integer: \"\(value)\"", status: 400)
+        }
+        return number
+    }
+
     /// The JSON value of `name`, `nil` when absent; unparsable JSON is
     /// `bad_request` "invalid UTF-8 JSON", as CouchDB answers.
     public func json(_ name: String) throws(PouchError) -> JSON? {

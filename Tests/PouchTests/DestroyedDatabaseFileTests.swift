@@ -6,11 +6,11 @@ import Testing
 /// `destroy()` deletes the database's files (Docs/Storage.md,
 /// "Maintenance"), as CouchDB's `DELETE /{db}` removes its file: nothing
 /// may bring a file back at that path afterwards.
-@Suite struct BreakerDestroyTests {
+@Suite struct DestroyedDatabaseFileTests {
     @Test func noFileReappearsAfterDestroyingADatabaseThatJustWroteALot() async throws {
         for round in 0..<3 {
             let directory = FileManager.default.temporaryDirectory
-                .appendingPathComponent("breaker-destroy-\(UUID().uuidString)")
+                .appendingPathComponent("pouch-destroy-\(UUID().uuidString)")
             try FileManager.default.createDirectory(
                 at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
@@ -38,7 +38,7 @@ import Testing
     /// stay, or its acknowledged writes are lost on the next crash.
     @Test func closingADestroyedDatabaseKeepsTheNewLogAtItsPath() async throws {
         let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("breaker-reuse-\(UUID().uuidString)")
+            .appendingPathComponent("pouch-reuse-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("db.sqlite").path

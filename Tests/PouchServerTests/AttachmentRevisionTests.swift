@@ -9,7 +9,7 @@ import Testing
 /// document at all). CouchDB's chttpd_db `db_attachment_req` opens the
 /// named revision and answers `throw(conflict)` when it is
 /// `{not_found, missing}`: 409 "Document update conflict.", not 404.
-@Suite struct BreakerAttachmentRevTests {
+@Suite struct AttachmentRevisionTests {
     @Test func anAttachmentPutNamingAMissingRevisionIsAConflict() async throws {
         let server = try await TestServer.start()
         defer { server.stop() }
@@ -25,7 +25,7 @@ import Testing
 /// The status line of a range answer. RFC 9110 section 15.3.7 names 206
 /// "Partial Content" (CouchDB's mochiweb writes it so); the server's
 /// status line is built from `reasonPhrase`.
-@Suite struct BreakerStatusLineTests {
+@Suite struct StatusLineTests {
     @Test func aRangeAnswerSaysPartialContent() {
         #expect(reasonPhrase(206) == "Partial Content")
     }

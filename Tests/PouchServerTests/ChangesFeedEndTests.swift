@@ -8,7 +8,7 @@ import Testing
 /// `wait_updated` answers `stop`) and ends the response as any stopped
 /// feed: the `{"last_seq", "pending"}` line, then the last chunk, so the
 /// client sees a complete HTTP response rather than a cut connection.
-@Suite struct BreakerFeedEndTests {
+@Suite struct ChangesFeedEndTests {
     /// Reads chunks until the last one; throws when the server cuts the
     /// stream before it.
     private static func readToEnd(_ feed: LoopbackSocket) throws -> [Data] {
@@ -54,16 +54,17 @@ import Testing
     /// CouchDB's `timeout` on a continuous feed without heartbeat is the
     /// time to wait for the next change (fabric_view_changes waits that
     /// long after each batch, then stops): a feed that keeps receiving
-    /// changes more often than its timeout stays open. Eight writes 400 ms
-    /// apart, with a timeout of 2 s, must all reach the feed.
+    /// changes more often than its timeout stays open. Eight writes 600 ms
+    /// apart (4.8 s in all), with a timeout of 3 s, must all reach the
+    /// feed; it reads from the start, so a feed that starts late on a busy
+    /// machine still sees the first writes.
     @Test func continuousTimeoutIsIdleTimeNotTotalTime() async throws {
         let server = try await TestServer.start()
         defer { server.stop() }
         _ = try await server.request("PUT", "/idle")
-        async let body = server.request(
-            "GET", "/idle/_changes?feed=continuous&since=now&timeout=2000")
+        async let body = server.request("GET", "/idle/_changes?feed=continuous&timeout=3000")
         for index in 0..<8 {
-            try await Task.sleep(for: .milliseconds(400))
+            try await Task.sleep(for: .milliseconds(600))
             _ = try await server.request("PUT", "/idle/d\(index)", json: [:])
         }
         let lines = try await body.text.split(separator: "\n").map {

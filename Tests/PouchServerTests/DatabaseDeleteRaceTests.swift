@@ -7,7 +7,7 @@ import Testing
 /// (3.x API docs, `DELETE /{db}`): once deleted, the database answers
 /// 404 `not_found` until it is created again, and `PUT /{db}` then
 /// answers 201 with an empty database.
-@Suite struct BreakerDeleteRaceTests {
+@Suite struct DatabaseDeleteRaceTests {
     private static func bulk(_ prefix: String, count: Int) -> JSON {
         let filler = String(repeating: "x", count: 2000)
         let docs: [JSON] = (0..<count).map {

@@ -15,15 +15,6 @@ public func onThread<T: Sendable>(
     }
 }
 
-/// Starts `process`, one launch at a time in this test process: on Linux,
-/// Foundation's `Process.run()` is not safe to call from several threads
-/// at once (concurrent launches crash inside it).
-public func launch(_ process: Process) throws {
-    try launches.withLock { _ in try process.run() }
-}
-
-private let launches = Mutex(())
-
 /// What is available on `handle` now (waiting for at least one byte), or
 /// empty at its end. Reads the descriptor directly and retries when a
 /// signal interrupts the read: Foundation's `availableData` and

@@ -84,7 +84,7 @@ public final class StubHTTPServer: Sendable {
     }
 
     private static func listen() throws -> (Int32, Int) {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
         guard socket >= 0 else { throw StubServerError("socket() failed: errno \(errno)") }
         var reuse: Int32 = 1
         setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
@@ -109,6 +109,7 @@ public final class StubHTTPServer: Sendable {
         defer { close(listener) }
         while true {
             let connection = accept(listener, nil, nil)
+            if connection >= 0 { _ = fcntl(connection, F_SETFD, FD_CLOEXEC) }
             if connection < 0 {
                 if errno == EINTR { continue }
                 return

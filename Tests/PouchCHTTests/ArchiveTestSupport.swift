@@ -33,14 +33,12 @@ struct TemporaryFolder {
 
 /// Runs a tool (tar, gzip) in `folder` and fails if it exits non-zero.
 func run(_ tool: String, _ arguments: [String], in folder: String) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: tool)
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: folder)
-    try launch(process)
+    let process = try ChildProcess(
+        executable: tool, arguments: arguments, environment: ProcessInfo.processInfo.environment,
+        directory: folder, output: .null, error: .null)
     process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw PouchError.badRequest("\(tool) \(arguments) exited \(process.terminationStatus)")
+    guard process.exitStatus == 0 else {
+        throw PouchError.badRequest("\(tool) \(arguments) exited \(process.exitStatus)")
     }
 }
 

@@ -42,16 +42,14 @@ struct CommandRunner: Sendable {
 
     /// Runs `pouch arguments...`, feeding `input` to standard input, with
     /// `environment` added to this process's environment. A process still
-    /// running after `timeout` seconds is killed (its status is then 9,
-    /// SIGKILL), so a command that never stops fails its test instead of
-    /// hanging it.
+    /// running after `timeout` seconds is killed (its status is then -1,
+    /// ended by a signal), so a command that never stops fails its test
+    /// instead of hanging it.
     ///
     /// The child is awaited on the calling thread, which holds one of
     /// Swift's cooperative threads meanwhile (`onThread` frees it, for a
-    /// child that talks to a server inside this test process). Limitation:
-    /// waiting on threads of their own everywhere lets every test of the run
-    /// proceed at once, and with a thousand or more descriptors open,
-    /// Foundation's `Process.run()` on Linux crashes.
+    /// child that talks to a server inside this test process), so the CLI
+    /// tests do not all run their children at once.
     func run(
         _ arguments: [String], input: String? = nil, environment: [String: String] = [:],
         timeout: Double = 300
@@ -72,38 +70,31 @@ struct CommandRunner: Sendable {
     private func runBlocking(
         _ arguments: [String], input: String?, environment: [String: String], timeout: Double
     ) throws -> Outcome {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.currentDirectoryURL = directory
-        let output = Pipe()
-        let errors = Pipe()
-        let inputPipe = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = inputPipe
-        try launch(process)
-        let pid = process.processIdentifier
+        let process = try ChildProcess(
+            executable: Self.executable.path, arguments: arguments,
+            environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            directory: directory.path, input: .pipe)
+        let pid = process.pid
         let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
         defer { watchdog.cancel() }
-        if let input { inputPipe.fileHandleForWriting.write(Data(input.utf8)) }
-        try inputPipe.fileHandleForWriting.close()
+        if let input { process.standardInput?.write(Data(input.utf8)) }
+        try process.standardInput?.close()
         // Standard error is drained alongside, so a child filling one pipe
         // while the other is read never blocks.
         let errorData = Mutex(Data())
         let drained = DispatchSemaphore(value: 0)
+        let errors = process.standardError
         DispatchQueue.global().async {
-            let data = readToEnd(errors.fileHandleForReading)
+            let data = errors.map(readToEnd) ?? Data()
             errorData.withLock { $0 = data }
             drained.signal()
         }
-        let outputData = readToEnd(output.fileHandleForReading)
+        let outputData = process.standardOutput.map(readToEnd) ?? Data()
         drained.wait()
         process.waitUntilExit()
         return Outcome(
-            status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
+            status: process.exitStatus, output: String(decoding: outputData, as: UTF8.self),
             errors: String(decoding: errorData.withLock { $0 }, as: UTF8.self))
     }
 }

@@ -70,7 +70,7 @@ import Testing
         serve.send(SIGKILL)
         let reason = try serve.blockUntilExit()
         while !writer.isFinished { usleep(1_000) }
-        return (acknowledged.ids.withLock { $0 }, reason == .uncaughtSignal)
+        return (acknowledged.ids.withLock { $0 }, reason == .signal)
     }
 
     /// Sends batch `number` and returns its ids when the server answers 201

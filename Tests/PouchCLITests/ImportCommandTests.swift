@@ -39,10 +39,10 @@ import Testing
         let fromFolder = try await importAndList(runner, folder)
         #expect(Set(fromFolder.compactMap { $0["_id"]?.stringValue }).count == 7)
 
-        let tar = Process()
-        tar.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
-        tar.arguments = ["-czf", runner.path("docs.tar.gz"), "-C", folder, "."]
-        try launch(tar)
+        let tar = try ChildProcess(
+            executable: "/usr/bin/tar",
+            arguments: ["-czf", runner.path("docs.tar.gz"), "-C", folder, "."],
+            environment: ProcessInfo.processInfo.environment, output: .null, error: .null)
         tar.waitUntilExit()
         let again = try await runner.run(["import", "copy.sqlite", runner.path("docs.tar.gz")])
         #expect(again.status == 0, "\(again.errors)")

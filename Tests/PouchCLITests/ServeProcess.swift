@@ -14,8 +14,7 @@ final class ServeProcess: @unchecked Sendable {
         case stillRunning
     }
 
-    let process = Process()
-    private let output = Pipe()
+    let process: ChildProcess
     private let errorsPath: String
 
     /// Starts `pouch serve arguments...` (or another long-running
@@ -27,20 +26,12 @@ final class ServeProcess: @unchecked Sendable {
     ) throws {
         errorsPath = runner.path("serve-\(UUID().uuidString).log")
         try Data().write(to: URL(fileURLWithPath: errorsPath))
-        process.executableURL = CommandRunner.executable
-        process.arguments = [command] + arguments
-        process.currentDirectoryURL = runner.directory
         var merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         merged["POUCH_LOG"] = "warning"
-        process.environment = merged
-        process.standardOutput = output
-        process.standardError = FileHandle(forWritingAtPath: errorsPath)
-        process.standardInput = FileHandle.nullDevice
-        try launch(process)
-    }
-
-    deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process = try ChildProcess(
+            executable: CommandRunner.executable.path, arguments: [command] + arguments,
+            environment: merged, directory: runner.directory.path, input: .null,
+            output: .pipe, error: .file(errorsPath))
     }
 
     /// The first line printed on standard output, or `nil` when the process
@@ -52,7 +43,8 @@ final class ServeProcess: @unchecked Sendable {
     private func readFirstLine() -> String? {
         var bytes: [UInt8] = []
         while true {
-            let data = readAvailable(output.fileHandleForReading)
+            guard let output = process.standardOutput else { return nil }
+            let data = readAvailable(output)
             if data.isEmpty { return nil }
             bytes += data
             if let end = bytes.firstIndex(of: UInt8(ascii: "\n")) {
@@ -82,17 +74,24 @@ final class ServeProcess: @unchecked Sendable {
     }
 
     /// Sends `signal` to the process.
-    func send(_ signal: Int32) { kill(process.processIdentifier, signal) }
+    func send(_ signal: Int32) { process.send(signal) }
 
-    /// Waits up to `seconds` for the process to exit and returns its status;
-    /// kills it and throws when it is still running then.
+    /// How the process ended.
+    enum Ending: Equatable {
+        case exit
+        case signal
+    }
+
+    /// Waits up to `seconds` for the process to exit and returns how it
+    /// ended; kills it and throws when it is still running then.
     @discardableResult
-    func waitForExit(seconds: Double = 30) async throws -> Process.TerminationReason {
+    func waitForExit(seconds: Double = 30) async throws -> Ending {
         try await onThread { try self.blockUntilExit(seconds: seconds) }
     }
 
     /// `waitForExit(seconds:)` for code already on a thread of its own.
-    func blockUntilExit(seconds: Double = 30) throws -> Process.TerminationReason {
+    @discardableResult
+    func blockUntilExit(seconds: Double = 30) throws -> Ending {
         let deadline = Date().addingTimeInterval(seconds)
         while process.isRunning && Date() < deadline { usleep(20_000) }
         guard !process.isRunning else {
@@ -100,8 +99,7 @@ final class ServeProcess: @unchecked Sendable {
             process.waitUntilExit()
             throw Failure.stillRunning
         }
-        process.waitUntilExit()
-        return process.terminationReason
+        return process.wasKilledBySignal ? .signal : .exit
     }
 
     /// Sends SIGTERM and waits briefly for the exit (a `pouch serve` stops
@@ -111,5 +109,5 @@ final class ServeProcess: @unchecked Sendable {
         _ = try? blockUntilExit(seconds: 10)
     }
 
-    var status: Int32 { process.terminationStatus }
+    var status: Int32 { process.exitStatus }
 }

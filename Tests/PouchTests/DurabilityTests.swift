@@ -61,33 +61,31 @@ import Testing
     static func killChild(
         running filter: String, variable: String, path: String, after target: Int
     ) async throws -> (acknowledged: Int, killed: Bool) {
-        let process = Process()
-        process.executableURL = testBinary
-        process.arguments = ["--testing-library", "swift-testing", "--filter", filter]
         var environment = ProcessInfo.processInfo.environment
         environment[variable] = path
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try launch(process)
-        let pid = process.processIdentifier
+        let process = try ChildProcess(
+            executable: testBinary?.path ?? "",
+            arguments: ["--testing-library", "swift-testing", "--filter", filter],
+            environment: environment, output: .pipe, error: .null)
+        let pid = process.pid
         DispatchQueue.global().asyncAfter(deadline: .now() + 120) { kill(pid, SIGKILL) }
         return try await onThread {
-            let acknowledged = readAcknowledgements(from: output, until: target)
-            kill(pid, SIGKILL)
+            let acknowledged = process.standardOutput.map {
+                readAcknowledgements(from: $0, until: target)
+            }
+            process.send(SIGKILL)
             process.waitUntilExit()
-            return (acknowledged, process.terminationReason == .uncaughtSignal)
+            return (acknowledged ?? -1, process.wasKilledBySignal)
         }
     }
 
     /// The highest `ACK n` read once at least `target` arrived (or the
     /// stream ended).
-    static func readAcknowledgements(from pipe: Pipe, until target: Int) -> Int {
+    static func readAcknowledgements(from output: FileHandle, until target: Int) -> Int {
         var text = ""
         var highest = -1
         while highest < target {
-            let chunk = readAvailable(pipe.fileHandleForReading)
+            let chunk = readAvailable(output)
             if chunk.isEmpty { break }
             text += String(decoding: chunk, as: UTF8.self)
             for line in text.split(separator: "\n") where line.hasPrefix("ACK ") {

@@ -37,30 +37,10 @@ extension Database {
             // loop without ending the wait.
             let left = ContinuousClock.now.duration(to: deadline)
             guard left > .zero else { return false }
-            let sequence = await Database.commit(after: seen, in: commits, within: left)
+            let wait = await commits.firstCommit(after: seen, within: left)
             try Task.checkCancellation()
-            guard let sequence else { return false }
+            guard case .committed(let sequence) = wait else { return false }
             seen = sequence
-        }
-    }
-
-    /// The first sequence past `position` to arrive on `commits` before
-    /// `timeout` passes; `nil` on timeout, cancellation or destruction.
-    private static func commit(
-        after position: Int64, in commits: AsyncStream<Int64>, within timeout: Duration
-    ) async -> Int64? {
-        await withTaskGroup(of: Int64?.self) { group in
-            group.addTask {
-                for await sequence in commits where sequence > position { return sequence }
-                return nil
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
         }
     }
 }

@@ -122,16 +122,9 @@ struct JSONParser {
         }
         while true {
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
-                throw failure("expected a string key")
-            }
+            try expectKey()
             let key = try parseString()
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
-                throw failure("expected ':'")
-            }
-            index += 1
-            skipWhitespace()
+            try passColon()
             let value = try parseValue()
             // A repeated key keeps its last value, as CouchDB's parser does.
             if object.count < 16, object[key] == nil {
@@ -378,17 +371,27 @@ extension JSONParser {
     /// `count` members were read; `nil` once the closing `}` is consumed.
     mutating func nextKey(after count: Int) throws(JSONParseError) -> String? {
         guard try nextItem(after: count, closing: UInt8(ascii: "}")) else { return nil }
+        try expectKey()
+        let key = try parseString()
+        try passColon()
+        return key
+    }
+
+    /// Throws unless a key's opening quote is next.
+    private func expectKey() throws(JSONParseError) {
         guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
             throw failure("expected a string key")
         }
-        let key = try parseString()
+    }
+
+    /// Passes the `:` after a key and the whitespace around it.
+    private mutating func passColon() throws(JSONParseError) {
         skipWhitespace()
         guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
             throw failure("expected ':'")
         }
         index += 1
         skipWhitespace()
-        return key
     }
 
     /// `nextKey`, but a key that needs no unescaping and does not start
@@ -398,9 +401,7 @@ extension JSONParser {
         after count: Int
     ) throws(JSONParseError) -> (key: String?, text: Range<Int>)? {
         guard try nextItem(after: count, closing: UInt8(ascii: "}")) else { return nil }
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
-            throw failure("expected a string key")
-        }
+        try expectKey()
         let start = index
         var key: String?
         if index + 1 < bytes.count, bytes[index + 1] != UInt8(ascii: "_"),
@@ -412,12 +413,7 @@ extension JSONParser {
             key = try parseString()
         }
         let text = start..<index
-        skipWhitespace()
-        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
-            throw failure("expected ':'")
-        }
-        index += 1
-        skipWhitespace()
+        try passColon()
         return (key, text)
     }
 

@@ -50,7 +50,9 @@ final class SocketConnection: @unchecked Sendable {
         var cause = "no address"
         var entry: UnsafeMutablePointer<addrinfo>? = first
         while let address = entry {
-            let fd = socket(address.pointee.ai_family, address.pointee.ai_socktype, 0)
+            let fd = socket(
+                address.pointee.ai_family,
+                address.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), 0)
             if fd >= 0 {
                 setTimeout(fd, timeout)
                 if Glibc.connect(fd, address.pointee.ai_addr, address.pointee.ai_addrlen) == 0 {

@@ -134,23 +134,11 @@ struct ChangesFeed: Sendable {
         if try await hasMoved(from: seen) { return true }
         let left = deadline - ContinuousClock.now
         guard left > .zero else { return false }
-        let committed = await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                // A stream that ends (its database destroyed) counts as a
-                // change, so the caller looks at the database again.
-                for await _ in commits { return true }
-                return !Task.isCancelled
-            }
-            group.addTask {
-                try? await Task.sleep(for: left)
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
-        }
+        // A stream that ends (its database destroyed) counts as a change,
+        // so the caller looks at the database again.
+        let wait = await commits.firstCommit(within: left)
         try Task.checkCancellation()
-        return committed
+        return wait != .timedOut
     }
 
     /// Whether the update sequence is no longer `seen`; a database deleted

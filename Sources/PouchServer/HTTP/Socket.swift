@@ -31,7 +31,10 @@ enum Socket {
     }
 
     private static func bindListener(_ info: addrinfo, backlog: Int32) -> Int32? {
-        let fd = socket(info.ai_family, info.ai_socktype, info.ai_protocol)
+        // Close-on-exec, as every descriptor here: a child process (a
+        // command a service runs) must not hold the server's sockets.
+        let fd = socket(
+            info.ai_family, info.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), info.ai_protocol)
         guard fd >= 0 else { return nil }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -81,6 +84,7 @@ enum Socket {
     static func accept(_ fd: Int32) -> Int32? {
         let client = Glibc.accept(fd, nil, nil)
         guard client >= 0 else { return nil }
+        _ = fcntl(client, F_SETFD, FD_CLOEXEC)
         var one: Int32 = 1
         setsockopt(
             client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))

@@ -19,6 +19,24 @@ import Testing
         #expect(response["last_seq"] == response["results"]?[0]?["seq"])
     }
 
+    /// A write through another connection to the file (as another process,
+    /// a `pouch` command, makes) signals nothing to the server; the long
+    /// poll still answers with it rather than empty.
+    @Test func longPollAnswersAWriteMadeOutsideTheServer() async throws {
+        let server = try await TestServer.start()
+        defer { server.stop() }
+        _ = try await server.request("PUT", "/db")
+        // From the start of the empty database, so the answer holds the
+        // write whenever the request is read.
+        async let waited = server.request(
+            "GET", "/db/_changes?feed=longpoll&since=0&timeout=20000")
+        try await Task.sleep(for: .milliseconds(200))
+        let outside = try Database(path: server.directory.appendingPathComponent("db.sqlite").path)
+        try await outside.put(["_id": "outside"])
+        let response = try await waited.json
+        #expect(response["results"]?[0]?["id"] == "outside")
+    }
+
     @Test func longPollWithNothingNewAnswersEmptyAtTheTimeout() async throws {
         let server = try await TestServer.start()
         defer { server.stop() }

@@ -121,25 +121,36 @@ struct ChangesFeed: Sendable {
 
     /// Waits until the update sequence differs from `seen` (true) or the
     /// deadline passes (false): woken by the database's commits when it
-    /// signals them, by polling every `pollInterval` otherwise.
+    /// signals them, by polling every `pollInterval` otherwise. Commits
+    /// made by another process (a `pouch` command on the same file) send no
+    /// signal here, so the sequence is also looked at every
+    /// `signalledPollInterval`.
     private func waitForChange(
         after seen: JSON, until deadline: ContinuousClock.Instant
     )
         async throws -> Bool
     {
-        guard let commits = database.commitSignals() else {
-            return try await pollForChange(after: seen, until: deadline)
+        while true {
+            // A stream that stopped waiting is spent: each round subscribes
+            // anew.
+            guard let commits = database.commitSignals() else {
+                return try await pollForChange(after: seen, until: deadline)
+            }
+            // Subscribed first, so a commit after this read is not missed.
+            if try await hasMoved(from: seen) { return true }
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { return false }
+            // A stream that ends (its database destroyed) counts as a
+            // change, so the caller looks at the database again.
+            let wait = await commits.firstCommit(within: min(left, Self.signalledPollInterval))
+            try Task.checkCancellation()
+            if wait != .timedOut { return true }
         }
-        // Subscribed first, so a commit after this read is not missed.
-        if try await hasMoved(from: seen) { return true }
-        let left = deadline - ContinuousClock.now
-        guard left > .zero else { return false }
-        // A stream that ends (its database destroyed) counts as a change,
-        // so the caller looks at the database again.
-        let wait = await commits.firstCommit(within: left)
-        try Task.checkCancellation()
-        return wait != .timedOut
     }
+
+    /// How often a database that signals its commits is still looked at,
+    /// for writes by other processes.
+    static let signalledPollInterval: Duration = .seconds(1)
 
     /// Whether the update sequence is no longer `seen`; a database deleted
     /// meanwhile counts as moved, so the feed's next read finds it gone.

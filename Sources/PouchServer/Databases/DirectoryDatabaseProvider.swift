@@ -6,10 +6,14 @@ import Synchronization
 /// serves the files of its data directory. A database named `a/b` is the
 /// file `a.b.sqlite` (`a%2Fb.sqlite` as earlier versions named it is still
 /// served); its `_security` object sits beside it in `a.b.security.json`.
-/// Opened databases stay open until deleted.
+/// At most `maxOpenDatabases` stay open, as CouchDB's `max_dbs_open`: past
+/// it, the one used least recently is let go (it closes once no request
+/// holds it) and reopened when next asked for.
 public final class DirectoryDatabaseProvider: DatabaseProvider {
     public let directory: URL
-    private let open = Mutex<[String: Database]>([:])
+    /// How many databases are kept open at once.
+    public let maxOpenDatabases: Int
+    private let open = Mutex<OpenDatabases>(OpenDatabases())
     /// Databases whose deletion is under way: they answer as missing, and
     /// cannot be created again, until their files are gone, so no request
     /// reopens a file about to be removed.
@@ -20,9 +24,13 @@ public final class DirectoryDatabaseProvider: DatabaseProvider {
         ".sqlite", ".sqlite-wal", ".sqlite-shm", ".sqlite-journal", ".security.json",
     ]
 
-    /// Serves `directory`, creating it when missing.
-    public init(directory: URL) throws {
+    /// Serves `directory`, creating it when missing, with up to
+    /// `maxOpenDatabases` open at once.
+    public init(
+        directory: URL, maxOpenDatabases: Int = DirectoryDatabaseProvider.defaultMaxOpenDatabases
+    ) throws {
         self.directory = directory
+        self.maxOpenDatabases = max(1, maxOpenDatabases)
         do {
             try FileManager.default.createDirectory(
                 at: directory, withIntermediateDirectories: true)
@@ -46,11 +54,11 @@ public final class DirectoryDatabaseProvider: DatabaseProvider {
     public func database(named name: String) async throws -> (any ServedDatabase)? {
         guard !isBeingDeleted(name) else { return nil }
         return try open.withLock { open -> Database? in
-            if let database = open[name] { return database }
+            if let database = open.use(name) { return database }
             guard !isBeingDeleted(name), let stem = existingStem(name) else { return nil }
             do {
                 let database = try Database(path: path(stem, ".sqlite"))
-                open[name] = database
+                open.add(name, database, keeping: maxOpenDatabases)
                 return database
             } catch {
                 throw PouchError.storage(
@@ -65,7 +73,7 @@ public final class DirectoryDatabaseProvider: DatabaseProvider {
     public func createDatabase(named name: String) async throws -> any ServedDatabase {
         let stem = DatabaseName.fileStem(name)
         let database = try open.withLock { open -> Database in
-            guard open[name] == nil, !isBeingDeleted(name), existingStem(name) == nil else {
+            guard open.use(name) == nil, !isBeingDeleted(name), existingStem(name) == nil else {
                 throw PouchError.fileExists()
             }
             let strays = Self.fileSuffixes.filter {
@@ -74,7 +82,7 @@ public final class DirectoryDatabaseProvider: DatabaseProvider {
             do {
                 let database = try Database(path: path(stem, ".sqlite"))
                 try writeSecurity(SecurityObject.defaultForNewDatabase.json, stem)
-                open[name] = database
+                open.add(name, database, keeping: maxOpenDatabases)
                 return database
             } catch {
                 removeFiles(stem, keeping: strays)
@@ -88,7 +96,7 @@ public final class DirectoryDatabaseProvider: DatabaseProvider {
     /// cannot be opened, as CouchDB deletes a database's file.
     public func deleteDatabase(named name: String) async throws {
         let (database, stem) = try open.withLock { open -> (Database?, String?) in
-            let found = (open.removeValue(forKey: name), existingStem(name))
+            let found = (open.remove(name), existingStem(name))
             guard found.0 != nil || found.1 != nil else {
                 throw PouchError.notFound("Database does not exist.")
             }
@@ -150,5 +158,49 @@ public final class DirectoryDatabaseProvider: DatabaseProvider {
 
     private func path(_ stem: String, _ suffix: String) -> String {
         directory.appendingPathComponent(stem + suffix).path
+    }
+}
+
+extension DirectoryDatabaseProvider {
+    /// The default for `maxOpenDatabases`: CouchDB's `max_dbs_open` (500),
+    /// or fewer when this process may open few files (a database holds
+    /// about 7 descriptors; a sixteenth of the limit is left to each).
+    public static var defaultMaxOpenDatabases: Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 64 }
+        return max(16, min(500, Int(clamping: limit.rlim_cur) / 16))
+    }
+
+    /// How many databases are open now.
+    package var openDatabaseCount: Int { open.withLock { $0.databases.count } }
+}
+
+/// The open databases by name, with when each was last used.
+struct OpenDatabases {
+    var databases: [String: (database: Database, lastUse: UInt64)] = [:]
+    private var clock: UInt64 = 0
+
+    /// The database `name` if open, marked as just used.
+    mutating func use(_ name: String) -> Database? {
+        guard let entry = databases[name] else { return nil }
+        clock += 1
+        databases[name]?.lastUse = clock
+        return entry.database
+    }
+
+    /// Adds `database`, letting go of the least recently used ones past
+    /// `limit`.
+    mutating func add(_ name: String, _ database: Database, keeping limit: Int) {
+        clock += 1
+        databases[name] = (database, clock)
+        while databases.count > limit,
+            let oldest = databases.min(by: { $0.value.lastUse < $1.value.lastUse })?.key
+        {
+            databases.removeValue(forKey: oldest)
+        }
+    }
+
+    mutating func remove(_ name: String) -> Database? {
+        databases.removeValue(forKey: name)?.database
     }
 }

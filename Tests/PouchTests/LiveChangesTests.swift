@@ -275,6 +275,21 @@ extension LiveChangesTests {
         #expect(try await waiter.value)
     }
 
+    /// A write through another connection to the file (another process)
+    /// signals nothing to this `Database`; the wait still sees it rather
+    /// than answering `false` at its timeout.
+    @Test func waitForChangesSeesAWriteMadeThroughAnotherConnection() async throws {
+        let temporary = try TemporaryDatabase()
+        try await temporary.database.put(["_id": "a"])
+        let waiter = Task {
+            try await temporary.database.waitForChanges(since: 1, timeout: .seconds(20))
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        let other = try Database(path: temporary.path)
+        try await other.put(["_id": "b"])
+        #expect(try await waiter.value)
+    }
+
     @Test func cancelledWaitForChangesThrows() async throws {
         let db = try Database.inMemory(name: "wait-cancel")
         let waiter = Task { try await db.waitForChanges(since: 0, timeout: .seconds(60)) }

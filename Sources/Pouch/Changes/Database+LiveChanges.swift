@@ -20,27 +20,38 @@ extension Database {
 
     /// Waits until the changes feed holds a change after `since`, or until
     /// `timeout` passes; `true` when a change is there. It wakes on commit,
-    /// as CouchDB's `feed=longpoll` does, instead of polling.
+    /// as CouchDB's `feed=longpoll` does; commits by another process on the
+    /// same file signal nothing here, so it also looks every
+    /// `foreignWriteInterval`.
     ///
     /// Throws `bad_request` for a malformed `since`, and `CancellationError`
     /// when the task is cancelled while waiting.
     public func waitForChanges(since: JSON, timeout: Duration) async throws -> Bool {
         let position = try Database.sequenceNumber(since)
-        let commits = observers.stream()
         let probe = ChangesOptions(since: .sequence(.int(position)), limit: 1)
         let deadline = ContinuousClock.now.advanced(by: timeout)
         var seen = position
         while true {
+            // Subscribed before the probe, so a commit after it is not
+            // missed; a stream that stopped waiting is spent, so each round
+            // subscribes anew.
+            let commits = observers.stream()
             if try await !changes(probe).results.isEmpty { return true }
-
-            // A commit that left no row after `since` (a purge) wakes the
-            // loop without ending the wait.
             let left = ContinuousClock.now.duration(to: deadline)
             guard left > .zero else { return false }
-            let wait = await commits.firstCommit(after: seen, within: left)
+            // A commit that left no row after `since` (a purge) wakes the
+            // loop without ending the wait.
+            let wait = await commits.firstCommit(
+                after: seen, within: min(left, Database.foreignWriteInterval))
             try Task.checkCancellation()
-            guard case .committed(let sequence) = wait else { return false }
-            seen = sequence
+            switch wait {
+            case .committed(let sequence): seen = sequence
+            case .timedOut: continue
+            case .ended: return false
+            }
         }
     }
+
+    /// How often `waitForChanges` looks for commits made by other processes.
+    static let foreignWriteInterval: Duration = .seconds(1)
 }

@@ -9,7 +9,7 @@ enum ReplicationArguments {
         .value("selector", "JSON", "Only documents matching this Mango selector."),
         .value("filter", "DDOC/NAME", "A filter function of the source server."),
         .value("query-params", "JSON", "Query parameters for --filter, as a JSON object."),
-        .value("batch-size", "N", "Changes per batch (default 100)."),
+        .value("batch-size", "N", "Changes per batch (default 500)."),
         .flag("create-target", "Create a remote target database if missing."),
         .flag("json", "Print the summary as JSON on standard output (else text on stderr)."),
     ]

@@ -10,16 +10,7 @@ package enum BulkDocsText {
     /// caller then reads as it reads every other body.
     package static func replicatedDocuments(_ body: Data) -> [ReplicatedDocument]? {
         guard namesNewEdits(body) else { return nil }
-        let bytes = Array(body)
-        let read = bytes.withUnsafeBufferPointer { buffer in
-            Result { () throws(JSONParseError) -> [ReplicatedDocument]? in
-                var parser = JSONParser(buffer)
-                let docs = try documents(&parser)
-                try parser.finish()
-                return docs
-            }
-        }
-        return (try? read.get()) ?? nil
+        return (try? JSONParser.read(Array(body), documents)) ?? nil
     }
 
     /// Whether `"new_edits"` is among the first or last bytes, where

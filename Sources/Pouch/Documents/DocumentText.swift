@@ -10,13 +10,10 @@ struct DocumentText {
 
     /// Splits `text`; `nil` when it is not an object.
     init?(_ text: [UInt8]) throws(JSONParseError) {
-        let split = text.withUnsafeBufferPointer { buffer in
-            Result { () throws(JSONParseError) -> DocumentText? in
-                var parser = JSONParser(buffer)
-                return try DocumentText(parser: &parser)
-            }
+        let read = { (parser: inout JSONParser) throws(JSONParseError) -> DocumentText? in
+            try DocumentText(parser: &parser)
         }
-        guard let split = try split.get() else { return nil }
+        guard let split = try JSONParser.read(text, read) else { return nil }
         self = split
     }
 
@@ -42,7 +39,6 @@ struct DocumentText {
             try parser.skipValue()
             body.append(contentsOf: parser.bytes(start..<parser.position))
         }
-        try parser.finish()
         body.append(UInt8(ascii: "}"))
     }
 }

@@ -360,8 +360,14 @@ extension JSONParser {
     /// Consumes `{` after any whitespace; `false` (nothing consumed) when
     /// the next value is not an object.
     mutating func beginObject() throws(JSONParseError) -> Bool {
+        try begin(UInt8(ascii: "{"))
+    }
+
+    /// Consumes `opening` (`{` or `[`) after any whitespace, entering the
+    /// container; `false` (nothing consumed) when another value is next.
+    private mutating func begin(_ opening: UInt8) throws(JSONParseError) -> Bool {
         skipWhitespace()
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return false }
+        guard index < bytes.count, bytes[index] == opening else { return false }
         try enterContainer()
         index += 1
         return true
@@ -420,11 +426,7 @@ extension JSONParser {
     /// Consumes `[` after any whitespace; `false` (nothing consumed) when
     /// the next value is not an array.
     mutating func beginArray() throws(JSONParseError) -> Bool {
-        skipWhitespace()
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else { return false }
-        try enterContainer()
-        index += 1
-        return true
+        try begin(UInt8(ascii: "["))
     }
 
     /// Whether another element follows the `count` read, the position left
@@ -521,6 +523,23 @@ extension JSONParser {
     }
 
     /// Checks that only whitespace is left.
+    /// What `read` makes of `bytes`, checked to be followed by nothing but
+    /// whitespace; `nil`, unchecked, when `read` finds another kind of
+    /// value than it reads.
+    static func read<T>(
+        _ bytes: [UInt8], _ read: (inout JSONParser) throws(JSONParseError) -> T?
+    ) throws(JSONParseError) -> T? {
+        let result = bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(JSONParseError) -> T? in
+                var parser = JSONParser(buffer)
+                guard let value = try read(&parser) else { return nil }
+                try parser.finish()
+                return value
+            }
+        }
+        return try result.get()
+    }
+
     mutating func finish() throws(JSONParseError) {
         skipWhitespace()
         if index < bytes.count { throw failure("unexpected data after the value") }

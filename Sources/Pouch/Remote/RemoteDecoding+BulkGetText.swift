@@ -3,17 +3,9 @@ extension RemoteDecoding {
     /// as JSON but not built into values: `{"results": [{"id", "docs":
     /// [{"ok": doc} | {"error": {...}}]}]}`, every revision in order.
     static func bulkGetText(_ body: [UInt8]) throws(PouchError) -> [ReplicatedRevision] {
-        let read = body.withUnsafeBufferPointer { buffer in
-            Result { () throws(JSONParseError) -> [ReplicatedRevision]? in
-                var parser = JSONParser(buffer)
-                let revisions = try results(&parser)
-                try parser.finish()
-                return revisions
-            }
-        }
         let revisions: [ReplicatedRevision]?
         do {
-            revisions = try read.get()
+            revisions = try JSONParser.read(body, results)
         } catch {
             throw PouchError.badResponse("the _bulk_get answer is not JSON: \(error)")
         }
